@@ -55,6 +55,11 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
     status?: boolean
     scale?: ScaleSubresource
   }
+  /**
+   * Validates metadata.name (and generateName's prefix), returning upstream's
+   * messages. Default: DNS-1123 subdomain, as most kinds.
+   */
+  validateName?: (name: string, prefix: boolean) => string[]
   /** Field selectors beyond metadata.name and metadata.namespace. */
   fieldSelectors?: Record<string, FieldGetter<T>>
 }

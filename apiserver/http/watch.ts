@@ -1,0 +1,135 @@
+// Watch streams: one JSON event per line over a chunked response, as
+// kube-apiserver writes them. Selectors turn into upstream's transitions: an
+// object that starts matching arrives as ADDED, one that stops as DELETED.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { KubeObject } from '../../shared/api-types.ts'
+import { apiVersionOf } from '../../shared/api-types.ts'
+import type { Store, StoreEvent, StoredObject } from '../storage/store.ts'
+import { StorageError } from '../storage/store.ts'
+import { failure } from '../status-error.ts'
+import type { ResourceDefinition } from '../registry/types.ts'
+import type { OutputFormat } from './negotiation.ts'
+import type { Selection } from './selection.ts'
+import { toTable, type IncludeObject } from './table.ts'
+
+export interface WatchSettings {
+  /** How often a watch that allows bookmarks gets one. */
+  bookmarkIntervalMs: number
+  /** A watcher whose unsent bytes exceed this is disconnected (it re-watches). */
+  maxBufferedBytes: number
+}
+
+export interface WatchRequest {
+  def: ResourceDefinition
+  prefix: string
+  selection: Selection
+  /** The resourceVersion query parameter, as sent. */
+  resourceVersion?: string
+  sendInitialEvents: boolean
+  allowBookmarks: boolean
+  timeoutSeconds?: number
+  format: OutputFormat
+  include: IncludeObject
+}
+
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED'
+
+export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequest, request: FastifyRequest, reply: FastifyReply): void {
+  const { def, selection } = req
+  const res = reply.raw
+  reply.hijack()
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private', 'transfer-encoding': 'chunked' })
+  res.flushHeaders()
+
+  const table = req.format.type === 'table' ? req.format.version : undefined
+  const encode = (type: string, stored: StoredObject): string => {
+    if (table) return `{"type":"${type}","object":${JSON.stringify(toTable(def, [stored.object], { include: req.include, version: table, resourceVersion: String(stored.revision) }))}}\n`
+    return `{"type":"${type}","object":${stored.json}}\n`
+  }
+
+  let closed = false
+  let lastRevision = 0
+  const timers: NodeJS.Timeout[] = []
+  let watch: { stop(): void } | undefined
+  const close = () => {
+    if (closed) return
+    closed = true
+    watch?.stop()
+    for (const t of timers) clearTimeout(t)
+    res.end()
+  }
+  const write = (line: string) => {
+    if (closed) return
+    res.write(line)
+    // A watcher that cannot keep up is cut off rather than buffering without bound.
+    if (res.writableLength > settings.maxBufferedBytes) {
+      request.log.warn({ resource: def.plural, buffered: res.writableLength }, 'watch buffer overflow; closing slow watcher')
+      closed = true
+      watch?.stop()
+      for (const t of timers) clearTimeout(t)
+      res.destroy()
+    }
+  }
+  const bookmark = (revision: number, initialEventsEnd = false) => {
+    const metadata: Record<string, unknown> = { resourceVersion: String(revision) }
+    if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' }
+    write(`{"type":"BOOKMARK","object":${JSON.stringify({ kind: def.kind, apiVersion: apiVersionOf(def.group, def.version), metadata })}}\n`)
+  }
+
+  request.raw.on('close', close)
+  res.on('close', close)
+
+  const rvText = req.resourceVersion
+  const fromScratch = !rvText || rvText === '0' || req.sendInitialEvents
+  let from = fromScratch ? store.revision : Number(rvText)
+
+  const onEvent = (event: StoreEvent) => {
+    if (closed) return
+    const type = transition(event, selection)
+    if (type) write(encode(type, event.current))
+    lastRevision = event.revision
+  }
+
+  try {
+    if (fromScratch) {
+      // The current state as synthetic ADDED events, then changes after it.
+      const list = store.list(req.prefix, selection.everything ? undefined : { filter: (s) => selection.matches(s.object) })
+      from = list.revision
+      for (const item of list.items) write(encode('ADDED', item))
+      watch = store.watch(req.prefix, { fromRevision: from }, onEvent)
+      if (req.sendInitialEvents) bookmark(from, true)
+    } else {
+      watch = store.watch(req.prefix, { fromRevision: from }, onEvent)
+    }
+  } catch (err) {
+    if (err instanceof StorageError && err.code === 'Expired') {
+      const status = failure(410, 'Expired', `too old resource version: ${from} (${err.oldestRevision ?? store.oldestWatchableRevision})`)
+      write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`)
+      close()
+      return
+    }
+    throw err
+  }
+  lastRevision = Math.max(lastRevision, from)
+
+  if (req.allowBookmarks) {
+    const tick = () => {
+      bookmark(Math.max(lastRevision, store.committedRevision))
+      timers[0] = setTimeout(tick, settings.bookmarkIntervalMs)
+    }
+    timers[0] = setTimeout(tick, settings.bookmarkIntervalMs)
+  }
+  if (req.timeoutSeconds && req.timeoutSeconds > 0) timers.push(setTimeout(close, req.timeoutSeconds * 1000))
+}
+
+function transition(event: StoreEvent, selection: Selection): EventType | undefined {
+  if (selection.everything) return event.type
+  const now = event.type !== 'DELETED' && selection.matches(event.current.object)
+  const before = event.previous !== undefined && selection.matches(event.previous.object as KubeObject)
+  if (event.type === 'DELETED') return before ? 'DELETED' : undefined
+  if (event.type === 'ADDED') return now ? 'ADDED' : undefined
+  if (now && before) return 'MODIFIED'
+  if (now) return 'ADDED'
+  if (before) return 'DELETED'
+  return undefined
+}
