@@ -23,6 +23,7 @@ import { listJson, sendBody } from './responses.ts'
 import { parseIncludeObject, toTable } from './table.ts'
 import { serveWatch, type WatchSettings } from './watch.ts'
 import type { ResourcePath } from './request-path.ts'
+import { setRequestInfo } from './request-log.ts'
 
 type Query = Record<string, string | string[] | undefined>
 
@@ -31,15 +32,6 @@ export interface HandlerDeps {
   rest: RestStore
   watch: WatchSettings
   now?: () => Date
-}
-
-/** What the request log prints for API requests. */
-export interface RequestInfo {
-  verb: string
-  resource: string
-  subresource?: string
-  namespace?: string
-  name?: string
 }
 
 function one(value: string | string[] | undefined): string | undefined {
@@ -103,7 +95,7 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
   if (!def.namespaced && path.namespace !== undefined) throw StatusError.pathNotFound()
   // Named or mutating requests on a namespaced kind need the namespace in the path.
   if (def.namespaced && namespace === undefined && verb !== 'list' && verb !== 'watch') throw StatusError.pathNotFound()
-  ;(request as { apiInfo?: RequestInfo }).apiInfo = { verb, resource: def.plural, subresource: path.subresource, namespace, name }
+  setRequestInfo(request, { verb, resource: def.plural, subresource: path.subresource, namespace, name })
 
   const verbs = def.verbs ?? defaultVerbs
   const now = (deps.now ?? (() => new Date()))()

@@ -7,7 +7,8 @@ import type { Registry } from '../registry/registry.ts'
 import type { RestStore } from '../registry/rest-store.ts'
 import { versionInfo } from '../version.ts'
 import { parseResourcePath } from './request-path.ts'
-import { handleResource, type RequestInfo } from './resource-handlers.ts'
+import { handleResource } from './resource-handlers.ts'
+import { logRequest } from './request-log.ts'
 import { negotiate, wantsPretty } from './negotiation.ts'
 import { sendBody } from './responses.ts'
 import { aggregatedContentType, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts'
@@ -45,20 +46,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
 
   app.addHook('onResponse', (request, reply, done) => {
-    const info = (request as { apiInfo?: RequestInfo }).apiInfo
-    request.log.info(
-      {
-        verb: info?.verb ?? request.method,
-        resource: info ? (info.subresource ? `${info.resource}/${info.subresource}` : info.resource) : undefined,
-        namespace: info?.namespace,
-        name: info?.name,
-        path: info ? undefined : request.url,
-        code: reply.statusCode,
-        latencyMs: Math.round(reply.elapsedTime * 100) / 100,
-        userAgent: request.headers['user-agent'],
-      },
-      'request',
-    )
+    logRequest(request, reply.statusCode, reply.elapsedTime)
     done()
   })
 

@@ -11,6 +11,7 @@ import type { ResourceDefinition } from '../registry/types.ts'
 import type { OutputFormat } from './negotiation.ts'
 import type { Selection } from './selection.ts'
 import { toTable, type IncludeObject } from './table.ts'
+import { logRequest } from './request-log.ts'
 
 export interface WatchSettings {
   /** How often a watch that allows bookmarks gets one. */
@@ -51,11 +52,16 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
   let lastRevision = 0
   const timers: NodeJS.Timeout[] = []
   let watch: { stop(): void } | undefined
-  const close = () => {
-    if (closed) return
+  const started = performance.now()
+  const finish = () => {
     closed = true
     watch?.stop()
     for (const t of timers) clearTimeout(t)
+    logRequest(request, 200, performance.now() - started)
+  }
+  const close = () => {
+    if (closed) return
+    finish()
     res.end()
   }
   const write = (line: string) => {
@@ -64,9 +70,7 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
     // A watcher that cannot keep up is cut off rather than buffering without bound.
     if (res.writableLength > settings.maxBufferedBytes) {
       request.log.warn({ resource: def.plural, buffered: res.writableLength }, 'watch buffer overflow; closing slow watcher')
-      closed = true
-      watch?.stop()
-      for (const t of timers) clearTimeout(t)
+      finish()
       res.destroy()
     }
   }

@@ -10,11 +10,12 @@ import { StorageError } from '../storage/store.ts'
 import { StatusError } from '../status-error.ts'
 import type { FieldError } from '../validation/field-error.ts'
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts'
-import { isDNS1123Subdomain } from '../../shared/name-validation.ts'
+import { nameIsDNSSubdomain } from '../validation/resource-names.ts'
 import type { ResourceDefinition } from './types.ts'
 import { storageKey } from './registry.ts'
 import { isNamespace, isPod } from './deletion.ts'
-import { carryUpdateMetadata, fillCreateMetadata, generateName, recordManager } from './system-metadata.ts'
+import { carryUpdateMetadata, fillCreateMetadata, generateName } from './system-metadata.ts'
+import { updateManagedFields } from './managed-fields.ts'
 
 export interface WriteContext {
   /** `fieldManager` query parameter, or derived from the User-Agent. */
@@ -76,7 +77,7 @@ export class RestStore {
     this.validate(def, obj, [...this.validateMeta(def, obj), ...(strategy.validate?.(obj) ?? [])])
     if (def.namespaced) this.checkNamespaceAcceptsContent(def, obj.metadata.namespace!)
 
-    recordManager(obj, { manager: ctx.manager, operation: 'Update', apiVersion: obj.apiVersion }, ctx.now)
+    updateManagedFields(undefined, obj, { manager: ctx.manager, apiVersion: obj.apiVersion }, ctx.now)
     if (ctx.dryRun) {
       if (this.store.get(storageKey(def, obj.metadata.namespace, obj.metadata.name!))) throw StatusError.alreadyExists(groupResource(def), obj.metadata.name!)
       return dryRunResult(obj)
@@ -168,6 +169,13 @@ export class RestStore {
     }
 
     let next: KubeObject
+    if (subresource === 'system') {
+      // The change function already made exactly the edit the subresource defines.
+      next = requested
+      carryUpdateMetadata(next.metadata, prev.metadata)
+      next.metadata.resourceVersion = prev.metadata.resourceVersion
+      return isDeepStrictEqual(next, prev) ? undefined : next
+    }
     if (subresource === 'status') {
       // Only status moves; everything else stays as stored.
       next = structuredClone(prev)
@@ -188,15 +196,6 @@ export class RestStore {
     next.kind = def.kind
     next.metadata.resourceVersion = prev.metadata.resourceVersion
 
-    if (subresource === 'system') {
-      // The change function already made exactly the edit the subresource defines.
-      next = requested
-      carryUpdateMetadata(next.metadata, prev.metadata)
-      next.metadata.resourceVersion = prev.metadata.resourceVersion
-      if (isDeepStrictEqual(next, prev)) return undefined
-      return next
-    }
-
     def.strategy.defaults?.(next)
     if (subresource !== 'status') def.strategy.prepareForUpdate?.(next, prev)
     const errors: FieldError[] =
@@ -209,7 +208,7 @@ export class RestStore {
     const { managedFields: _a, ...nextMeta } = next.metadata
     const { managedFields: _b, ...prevMeta } = prev.metadata
     if (isDeepStrictEqual({ ...next, metadata: nextMeta }, { ...prev, metadata: prevMeta })) return undefined
-    recordManager(next, { manager: ctx.manager, operation: 'Update', apiVersion: next.apiVersion!, subresource }, ctx.now)
+    updateManagedFields(prev, next, { manager: ctx.manager, apiVersion: next.apiVersion!, subresource }, ctx.now)
     return next
   }
 
@@ -243,7 +242,7 @@ export class RestStore {
   }
 
   private validateMeta(def: ResourceDefinition, obj: KubeObject): FieldError[] {
-    return validateObjectMeta(obj.metadata, { namespaced: def.namespaced, validateName: def.validateName ?? ((n) => isDNS1123Subdomain(n)) })
+    return validateObjectMeta(obj.metadata, { namespaced: def.namespaced, validateName: def.validateName ?? nameIsDNSSubdomain })
   }
 
   private validate(def: ResourceDefinition, obj: KubeObject, errors: FieldError[]): void {

@@ -1,0 +1,33 @@
+// One log line per request: who asked for what, and how it went. Watches are
+// logged when they end, with how long they lasted.
+import type { FastifyRequest } from 'fastify'
+
+/** What the request log prints for API requests; set by the resource handler. */
+export interface RequestInfo {
+  verb: string
+  resource: string
+  subresource?: string
+  namespace?: string
+  name?: string
+}
+
+export function setRequestInfo(request: FastifyRequest, info: RequestInfo): void {
+  ;(request as { apiInfo?: RequestInfo }).apiInfo = info
+}
+
+export function logRequest(request: FastifyRequest, code: number, latencyMs: number): void {
+  const info = (request as { apiInfo?: RequestInfo }).apiInfo
+  request.log.info(
+    {
+      verb: info?.verb ?? request.method,
+      resource: info ? (info.subresource ? `${info.resource}/${info.subresource}` : info.resource) : undefined,
+      namespace: info?.namespace,
+      name: info?.name,
+      path: info ? undefined : request.url,
+      code,
+      latencyMs: Math.round(latencyMs * 100) / 100,
+      userAgent: request.headers['user-agent'],
+    },
+    'request',
+  )
+}
