@@ -78,6 +78,7 @@ export class RestStore {
     if (def.namespaced) this.checkNamespaceAcceptsContent(def, obj.metadata.namespace!)
 
     updateManagedFields(undefined, obj, { manager: ctx.manager, apiVersion: obj.apiVersion }, ctx.now)
+    if (def.virtual) return dryRunResult(obj)
     if (ctx.dryRun) {
       if (this.store.get(storageKey(def, obj.metadata.namespace, obj.metadata.name!))) throw StatusError.alreadyExists(groupResource(def), obj.metadata.name!)
       return dryRunResult(obj)

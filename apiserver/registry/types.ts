@@ -51,6 +51,11 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   /** Default: get, list, watch, create, update, patch, delete, deletecollection. */
   verbs?: string[]
   strategy: Strategy<T>
+  /**
+   * A request-response kind such as SelfSubjectAccessReview: create runs the
+   * strategy and answers with the result; nothing is stored.
+   */
+  virtual?: boolean
   subresources?: {
     status?: boolean
     scale?: ScaleSubresource
