@@ -36,7 +36,8 @@ export function fillCreateMetadata(meta: ObjectMeta, now: Date): void {
 /** Carries the server-owned fields of the stored object into an update. */
 export function carryUpdateMetadata(next: ObjectMeta, prev: ObjectMeta): void {
   if (!next.uid) next.uid = prev.uid
-  if (!next.creationTimestamp) next.creationTimestamp = prev.creationTimestamp
+  // Upstream ignores changes to the creation time rather than rejecting them.
+  next.creationTimestamp = prev.creationTimestamp
   if (prev.deletionTimestamp) next.deletionTimestamp = prev.deletionTimestamp
   else delete next.deletionTimestamp
   if (prev.deletionGracePeriodSeconds !== undefined) next.deletionGracePeriodSeconds = prev.deletionGracePeriodSeconds

@@ -7,3 +7,4 @@ export const builtinResources: ResourceDefinition[] = [
   defineResource({ group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'], strategy: {}, subresources: { status: true } }),
   defineResource({ group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], strategy: {}, subresources: { status: true } }),
 ]
+export const builtinPriorityClasses: import('../../../shared/api-types.ts').KubeObject[] = []
