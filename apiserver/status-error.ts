@@ -20,8 +20,8 @@ export function failure(code: number, reason: string, message: string, details?:
   return status
 }
 
-export function success(details?: StatusDetails): Status {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 }
+export function success(details?: StatusDetails, code = 200): Status {
+  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code }
   if (details) status.details = details
   return status
 }

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { KubeObject } from '../../shared/api-types.ts'
 import { apiVersionOf } from '../../shared/api-types.ts'
 import { StatusError, success } from '../status-error.ts'
+import { StorageError } from '../storage/store.ts'
 import type { Registry } from '../registry/registry.ts'
 import { collectionKey } from '../registry/registry.ts'
 import type { ResourceDefinition } from '../registry/types.ts'
@@ -109,6 +110,7 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
   switch (verb) {
     case 'get': {
       const format = negotiate(request.headers.accept, { table: true, metadata: true })
+      await waitForRevision(deps, one(query.resourceVersion))
       const stored = deps.rest.get(def, namespace, name!)
       return sendObject(reply, 200, def, stored.object, stored.json, format, pretty, query)
     }
@@ -222,26 +224,30 @@ async function list(deps: HandlerDeps, def: ResourceDefinition, namespace: strin
     throw StatusError.invalid('', 'ListOptions', '', [{ type: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' }])
   }
   await waitForRevision(deps, rv)
-  // Objects live only in their latest state: an exact read of an older revision is gone.
-  if (match === 'Exact' && Number(rv) !== store.revision) {
-    throw StatusError.expired(`too old resource version: ${rv} (${store.revision})`)
-  }
   const limit = int(query, 'limit')
   const prefix = collectionKey(def, namespace)
   const cont = one(query.continue)
   let startAfter: string | undefined
-  let listRevision: number | undefined
+  // Continued pages, and exact reads, see the state at one revision.
+  let atRevision = match === 'Exact' ? Number(rv) : undefined
   if (cont) {
     const token = decodeContinue(cont, prefix, store.oldestWatchableRevision)
     startAfter = token.startAfter
-    listRevision = token.revision
+    atRevision = token.revision
   }
-  const page = store.list(prefix, {
-    startAfter,
-    limit: limit && limit > 0 ? limit : undefined,
-    filter: selection.everything ? undefined : (s) => selection.matches(s.object),
-  })
-  const revision = listRevision ?? page.revision
+  let page
+  try {
+    page = store.list(prefix, {
+      startAfter,
+      atRevision,
+      limit: limit && limit > 0 ? limit : undefined,
+      filter: selection.everything ? undefined : (s) => selection.matches(s.object),
+    })
+  } catch (err) {
+    if (err instanceof StorageError && err.code === 'Expired') throw StatusError.expired(`too old resource version: ${atRevision} (${err.oldestRevision})`)
+    throw err
+  }
+  const revision = page.revision
   const metadata: Record<string, unknown> = { resourceVersion: String(revision) }
   if (page.more && page.items.length > 0) {
     metadata.continue = encodeContinue(revision, page.items[page.items.length - 1].key)
@@ -374,7 +380,7 @@ async function handleSubresource(
     const body = decodeObject(request.body as Buffer, request.headers['content-type'])
     const ctx = writeContext(request, query, now)
     await bindPod(deps.rest, def, namespace!, name, body as KubeObject, ctx)
-    return sendBody(reply, 201, success(), undefined, format, pretty)
+    return sendBody(reply, 201, success(undefined, 201), undefined, format, pretty)
   }
   throw StatusError.pathNotFound()
 }

@@ -90,7 +90,12 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
   const onEvent = (event: StoreEvent) => {
     if (closed) return
     const type = transition(event, selection)
-    if (type) write(encode(type, event.current))
+    if (type === 'DELETED' && event.type === 'MODIFIED') {
+      // The object stopped matching: upstream sends its previous content, at the event's revision.
+      write(encode(type, withRevision(event.previous!, event.revision)))
+    } else if (type) {
+      write(encode(type, event.current))
+    }
     lastRevision = event.revision
   }
 
@@ -124,6 +129,11 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
     timers[0] = setTimeout(tick, settings.bookmarkIntervalMs)
   }
   if (req.timeoutSeconds && req.timeoutSeconds > 0) timers.push(setTimeout(close, req.timeoutSeconds * 1000))
+}
+
+function withRevision(stored: StoredObject, revision: number): StoredObject {
+  const object = { ...stored.object, metadata: { ...stored.object.metadata, resourceVersion: String(revision) } }
+  return { key: stored.key, object, json: JSON.stringify(object), revision }
 }
 
 function transition(event: StoreEvent, selection: Selection): EventType | undefined {

@@ -57,7 +57,7 @@ describe('RestStore', () => {
     await rest.create(namespaces, undefined, { metadata: { name: 'doomed', finalizers: ['example.com/x'] } }, ctx())
     await rest.delete(namespaces, undefined, 'doomed', planDelete(namespaces, {}), ctx())
     const forbidden = await expectStatus(rest.create(configmaps, 'doomed', cm('a'), ctx()), 403, 'Forbidden')
-    expect(forbidden.message).toBe('configmaps is forbidden: unable to create new content in namespace doomed because it is being terminated')
+    expect(forbidden.message).toBe('configmaps "a" is forbidden: unable to create new content in namespace doomed because it is being terminated')
   })
 
   it('rejects stale updates and keeps the resourceVersion on a no-op', async () => {

@@ -70,12 +70,13 @@ export class RestStore {
 
     const strategy = def.strategy
     strategy.defaults?.(obj)
-    if (def.subresources?.status && !strategy.prepareForCreate) delete obj.status
+    // Kinds with a status subresource start with an empty status unless their strategy says otherwise.
+    if (def.subresources?.status && !strategy.prepareForCreate) obj.status = {}
     strategy.prepareForCreate?.(obj)
     const generated = !obj.metadata.name && !!obj.metadata.generateName
     if (generated) obj.metadata.name = generateName(obj.metadata.generateName!)
     this.validate(def, obj, [...this.validateMeta(def, obj), ...(strategy.validate?.(obj) ?? [])])
-    if (def.namespaced) this.checkNamespaceAcceptsContent(def, obj.metadata.namespace!)
+    if (def.namespaced) this.checkNamespaceAcceptsContent(def, obj.metadata.namespace!, obj.metadata.name!)
 
     updateManagedFields(undefined, obj, { manager: ctx.manager, apiVersion: obj.apiVersion }, ctx.now)
     if (def.virtual) return dryRunResult(obj)
@@ -251,16 +252,14 @@ export class RestStore {
   }
 
   /** Namespace lifecycle: content may go only into a namespace that exists and is not terminating. */
-  private checkNamespaceAcceptsContent(def: ResourceDefinition, namespace: string): void {
+  private checkNamespaceAcceptsContent(def: ResourceDefinition, namespace: string, name: string): void {
     const ns = this.store.get(`/registry/namespaces/${namespace}`)
     if (!ns) throw StatusError.notFound({ group: '', resource: 'namespaces' }, namespace)
     const phase = (ns.object.status as { phase?: string } | undefined)?.phase
     if (ns.object.metadata.deletionTimestamp || phase === 'Terminating') {
-      throw StatusError.forbidden(
-        groupResource(def),
-        '',
-        `unable to create new content in namespace ${namespace} because it is being terminated`,
-      )
+      const err = StatusError.forbidden(groupResource(def), name, `unable to create new content in namespace ${namespace} because it is being terminated`)
+      err.status.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }]
+      throw err
     }
   }
 }

@@ -393,3 +393,31 @@ describe('CachedStore commit path', () => {
     expect(await codeOf(() => store.watch('/registry/', { fromRevision: 0 }, () => {}))).toBe('Unavailable')
   })
 })
+
+describe('CachedStore snapshot lists', () => {
+  const obj = (name: string, v = '1'): KubeObject => ({ metadata: { name }, data: { v } })
+
+  it('lists the state at an earlier revision inside the history window', async () => {
+    const store = await CachedStore.open()
+    await Promise.all(['a', 'b', 'c'].map((n) => store.create(`/registry/cm/ns/${n}`, obj(n))))
+    const at = store.revision
+    await store.update('/registry/cm/ns/b', () => obj('b', '2'))
+    await store.delete('/registry/cm/ns/c')
+    await store.create('/registry/cm/ns/d', obj('d'))
+    const snapshot = store.list('/registry/cm/', { atRevision: at })
+    expect(snapshot.revision).toBe(at)
+    expect(snapshot.items.map((s) => [s.object.metadata.name, (s.object.data as { v: string }).v])).toEqual([['a', '1'], ['b', '1'], ['c', '1']])
+    const page = store.list('/registry/cm/', { atRevision: at, startAfter: '/registry/cm/ns/a', limit: 1 })
+    expect(page.items.map((s) => s.key)).toEqual(['/registry/cm/ns/b'])
+    expect(page).toMatchObject({ more: true, remaining: 1 })
+    expect(store.list('/registry/cm/').items.map((s) => s.object.metadata.name)).toEqual(['a', 'b', 'd'])
+    await store.close()
+  })
+
+  it('refuses a revision older than the history window', async () => {
+    const store = await CachedStore.open({ historySize: 2 })
+    for (const n of ['a', 'b', 'c', 'd']) await store.create(`/registry/cm/ns/${n}`, obj(n))
+    expect(() => store.list('/registry/cm/', { atRevision: 1 })).toThrow(StorageError)
+    await store.close()
+  })
+})

@@ -44,6 +44,8 @@ export class CachedStore implements Store {
   private readonly history: EventHistory
   private readonly hub = new WatchHub()
   private readonly commits: GroupCommit<PendingWrite>
+  /** Writes applied in memory whose batch has not synced yet, in revision order. */
+  private readonly uncommitted: PendingWrite[] = []
   private readonly backend: DurableBackend | undefined
   private latestRevision: number
   private latestCommitted: number
@@ -106,6 +108,8 @@ export class CachedStore implements Store {
   }
 
   list(prefix: string, options: ListOptions = {}): PagedListResult {
+    const at = options.atRevision
+    if (at !== undefined && at < this.latestRevision) return this.listAt(prefix, at, options)
     const { startAfter, filter } = options
     const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity
     const items: StoredObject[] = []
@@ -126,6 +130,46 @@ export class CachedStore implements Store {
     const result: PagedListResult = { items, revision: this.latestRevision, more }
     // Without a filter every key after the page matches, so the count is exact.
     if (more && filter === undefined) result.remaining = this.keys.countRange(prefix, lastKey)
+    return result
+  }
+
+  /**
+   * The state at `revision`: today's objects with every later change undone,
+   * using the held history (and the writes not yet synced) to find what each
+   * changed key looked like before its first change after `revision`.
+   */
+  private listAt(prefix: string, revision: number, options: ListOptions): PagedListResult {
+    if (revision < this.history.oldestWatchableRevision) {
+      throw new StorageError('Expired', prefix, `revision ${revision} is older than the history window`, this.history.oldestWatchableRevision)
+    }
+    const before = new Map<string, StoredObject | undefined>()
+    const undo = (event: StoreEvent) => {
+      if (event.revision > revision && event.key.startsWith(prefix) && !before.has(event.key)) before.set(event.key, event.previous)
+    }
+    for (const event of this.history.eventsAfter(revision, prefix)) undo(event)
+    for (const write of this.uncommitted) undo(write.event)
+    if (before.size === 0) return { ...this.list(prefix, { ...options, atRevision: undefined }), revision }
+
+    const keys: string[] = []
+    this.keys.walk(prefix, options.startAfter, (key) => {
+      keys.push(key)
+      return true
+    })
+    for (const key of before.keys()) {
+      if (!this.objects.has(key) && (options.startAfter === undefined || key > options.startAfter)) keys.push(key)
+    }
+    keys.sort()
+    const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity
+    const items: StoredObject[] = []
+    let i = 0
+    for (; i < keys.length && items.length < limit; i++) {
+      const stored = before.has(keys[i]) ? before.get(keys[i]) : this.objects.get(keys[i])
+      if (stored && (options.filter === undefined || options.filter(stored))) items.push(stored)
+    }
+    const result: PagedListResult = { items, revision, more: i < keys.length }
+    if (result.more && options.filter === undefined) {
+      result.remaining = keys.slice(i).filter((k) => (before.has(k) ? before.get(k) : this.objects.get(k)) !== undefined).length
+    }
     return result
   }
 
@@ -205,7 +249,9 @@ export class CachedStore implements Store {
   private commit(event: StoreEvent): Promise<StoredObject> {
     this.latestRevision = event.revision
     const { promise, resolve, reject } = Promise.withResolvers<StoredObject>()
-    this.commits.enqueue({ event, resolve, reject })
+    const write = { event, resolve, reject }
+    this.uncommitted.push(write)
+    this.commits.enqueue(write)
     this.lastWrite = promise
     return promise
   }
@@ -220,6 +266,7 @@ export class CachedStore implements Store {
   }
 
   private deliver(batch: readonly PendingWrite[]): void {
+    this.uncommitted.splice(0, batch.length)
     for (const write of batch) {
       this.history.append(write.event)
       this.latestCommitted = write.event.revision
@@ -229,6 +276,7 @@ export class CachedStore implements Store {
   }
 
   private rollBack(uncommitted: readonly PendingWrite[], error: unknown): void {
+    this.uncommitted.length = 0
     this.refusal = `storage sync failed, writes are refused until restart: ${error instanceof Error ? error.message : String(error)}`
     for (let i = uncommitted.length - 1; i >= 0; i--) {
       const { key, previous } = uncommitted[i].event

@@ -49,6 +49,12 @@ export interface ListOptions {
   /** Stop after this many items that pass `filter`; `more` tells whether any were left. */
   limit?: number
   filter?: (obj: StoredObject) => boolean
+  /**
+   * List the state as it was at this revision (a consistent snapshot, as etcd
+   * serves continued pages). Must be inside the history window: older throws
+   * StorageError Expired.
+   */
+  atRevision?: number
 }
 
 export interface PagedListResult extends ListResult {
