@@ -66,20 +66,23 @@ export class RestStore {
     } else {
       delete obj.metadata.namespace
     }
-    fillCreateMetadata(obj.metadata, ctx.now)
+    if (!def.virtual) fillCreateMetadata(obj.metadata, ctx.now)
 
+    // The name is generated first, so that defaults and labels derived from it (a Job's job-name) see it.
+    const generated = !obj.metadata.name && !!obj.metadata.generateName
+    if (generated) obj.metadata.name = generateName(obj.metadata.generateName!)
     const strategy = def.strategy
     strategy.defaults?.(obj)
     // Kinds with a status subresource start with an empty status unless their strategy says otherwise.
     if (def.subresources?.status && !strategy.prepareForCreate) obj.status = {}
     strategy.prepareForCreate?.(obj)
-    const generated = !obj.metadata.name && !!obj.metadata.generateName
-    if (generated) obj.metadata.name = generateName(obj.metadata.generateName!)
-    this.validate(def, obj, [...this.validateMeta(def, obj), ...(strategy.validate?.(obj) ?? [])])
+    // A virtual kind (SelfSubjectAccessReview) is never stored, so it needs no name.
+    const metaErrors = def.virtual ? [] : this.validateMeta(def, obj)
+    this.validate(def, obj, [...metaErrors, ...(strategy.validate?.(obj) ?? [])])
     if (def.namespaced) this.checkNamespaceAcceptsContent(def, obj.metadata.namespace!, obj.metadata.name!)
 
-    updateManagedFields(undefined, obj, { manager: ctx.manager, apiVersion: obj.apiVersion }, ctx.now)
     if (def.virtual) return dryRunResult(obj)
+    updateManagedFields(undefined, obj, { manager: ctx.manager, apiVersion: obj.apiVersion }, ctx.now)
     if (ctx.dryRun) {
       if (this.store.get(storageKey(def, obj.metadata.namespace, obj.metadata.name!))) throw StatusError.alreadyExists(groupResource(def), obj.metadata.name!)
       return dryRunResult(obj)
