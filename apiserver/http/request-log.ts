@@ -16,6 +16,8 @@ export function setRequestInfo(request: FastifyRequest, info: RequestInfo): void
 }
 
 export function logRequest(request: FastifyRequest, code: number, latencyMs: number): void {
+  // Skip building the line when info is off (benchmarks, --log-level warn).
+  if (!(request.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')) return
   const info = (request as { apiInfo?: RequestInfo }).apiInfo
   request.log.info(
     {

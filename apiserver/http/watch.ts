@@ -43,9 +43,9 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
   res.flushHeaders()
 
   const table = req.format.type === 'table' ? req.format.version : undefined
-  const encode = (type: string, stored: StoredObject): string => {
+  const encode = (type: EventType, stored: StoredObject): string | Buffer => {
     if (table) return `{"type":"${type}","object":${JSON.stringify(toTable(def, [stored.object], { include: req.include, version: table, resourceVersion: String(stored.revision) }))}}\n`
-    return `{"type":"${type}","object":${stored.json}}\n`
+    return encodedEvent(type, stored)
   }
 
   let closed = false
@@ -62,10 +62,23 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
   const close = () => {
     if (closed) return
     finish()
+    uncork()
     res.end()
   }
-  const write = (line: string) => {
+  let corked = false
+  const uncork = () => {
+    if (!corked) return
+    corked = false
+    res.uncork()
+  }
+  const write = (line: string | Buffer) => {
     if (closed) return
+    // Events of one commit batch arrive in one tick: send them in one write.
+    if (!corked) {
+      corked = true
+      res.cork()
+      process.nextTick(uncork)
+    }
     res.write(line)
     // A watcher that cannot keep up is cut off rather than buffering without bound.
     if (res.writableLength > settings.maxBufferedBytes) {
@@ -129,6 +142,15 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
     timers[0] = setTimeout(tick, settings.bookmarkIntervalMs)
   }
   if (req.timeoutSeconds && req.timeoutSeconds > 0) timers.push(setTimeout(close, req.timeoutSeconds * 1000))
+}
+
+// One encoding per event and type, shared by every watcher that sends it.
+const encodedEvents = new WeakMap<StoredObject, Partial<Record<EventType, Buffer>>>()
+
+function encodedEvent(type: EventType, stored: StoredObject): Buffer {
+  let byType = encodedEvents.get(stored)
+  if (!byType) encodedEvents.set(stored, (byType = {}))
+  return (byType[type] ??= Buffer.from(`{"type":"${type}","object":${stored.json}}\n`))
 }
 
 function withRevision(stored: StoredObject, revision: number): StoredObject {

@@ -60,13 +60,10 @@ export class CachedStore implements Store {
     const loaded = new Map<string, StoredObject>()
     let revision = 0
     if (options.backend !== undefined) {
-      const meta = await options.backend.load((key, json) => {
-        const object = JSON.parse(json) as KubeObject
-        const objectRevision = Number(object.metadata?.resourceVersion) || 0
-        if (objectRevision > revision) revision = objectRevision
-        loaded.set(key, { key, object, json, revision: objectRevision })
-      })
-      revision = Math.max(revision, meta.revision)
+      // Objects are parsed on first use, not here: start-up stays fast and
+      // objects nobody reads cost only their JSON text.
+      const meta = await options.backend.load((key, json) => loaded.set(key, new LoadedObject(key, json)))
+      revision = meta.revision
     }
     return new CachedStore(options, loaded, revision)
   }
@@ -304,4 +301,24 @@ export class CachedStore implements Store {
 function storedAt(key: string, object: KubeObject, revision: number): StoredObject {
   const versioned: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } }
   return { key, object: versioned, json: JSON.stringify(versioned), revision }
+}
+
+/** A stored object read back from disk, parsed when first looked at. */
+class LoadedObject implements StoredObject {
+  readonly key: string
+  readonly json: string
+  private parsed: KubeObject | undefined
+
+  constructor(key: string, json: string) {
+    this.key = key
+    this.json = json
+  }
+
+  get object(): KubeObject {
+    return (this.parsed ??= JSON.parse(this.json) as KubeObject)
+  }
+
+  get revision(): number {
+    return Number(this.object.metadata?.resourceVersion) || 0
+  }
 }
