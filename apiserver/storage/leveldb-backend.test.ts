@@ -6,6 +6,7 @@ import type { KubeObject } from '../../shared/api-types.ts'
 import { CachedStore } from './cached-store.ts'
 import type { DurableBackend } from './durable-backend.ts'
 import { LevelDbBackend } from './leveldb-backend.ts'
+import type { StoredObject } from './store.ts'
 import type { StoreEvent } from './store.ts'
 import { StorageError } from './store.ts'
 
