@@ -47,7 +47,10 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     rest,
     logger: log,
     ready: () => ready,
-    watch: { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000, maxBufferedBytes: options.maxWatchBufferBytes ?? 8 * 1024 * 1024 },
+    watch: {
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
+      maxBufferedBytes: options.maxWatchBufferBytes ?? 8 * 1024 * 1024,
+    },
   })
   await bootstrap(registry, rest)
   const stopFinalizer = startNamespaceFinalizer(registry, rest, log.child({ controller: 'namespace' }))

@@ -62,30 +62,33 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
   const close = () => {
     if (closed) return
     finish()
-    uncork()
+    flush()
     res.end()
   }
-  let corked = false
-  const uncork = () => {
-    if (!corked) return
-    corked = false
-    res.uncork()
-  }
-  const write = (line: string | Buffer) => {
-    if (closed) return
-    // Events of one commit batch arrive in one tick: send them in one write.
-    if (!corked) {
-      corked = true
-      res.cork()
-      process.nextTick(uncork)
-    }
-    res.write(line)
+  // Events delivered in one tick (one commit batch) leave in one socket write:
+  // loopback writes are most of the cost of fanning out to many watchers.
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  const flush = () => {
+    if (pending.length === 0) return
+    const chunk = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes)
+    pending = []
+    pendingBytes = 0
+    if (res.destroyed) return
+    res.write(chunk)
     // A watcher that cannot keep up is cut off rather than buffering without bound.
     if (res.writableLength > settings.maxBufferedBytes) {
       request.log.warn({ resource: def.plural, buffered: res.writableLength }, 'watch buffer overflow; closing slow watcher')
       finish()
       res.destroy()
     }
+  }
+  const write = (line: string | Buffer) => {
+    if (closed) return
+    const bytes = typeof line === 'string' ? Buffer.from(line) : line
+    if (pending.length === 0) process.nextTick(flush)
+    pending.push(bytes)
+    pendingBytes += bytes.length
   }
   const bookmark = (revision: number, initialEventsEnd = false) => {
     const metadata: Record<string, unknown> = { resourceVersion: String(revision) }
