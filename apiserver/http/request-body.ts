@@ -1,7 +1,10 @@
 // Decodes request bodies: JSON and YAML objects. Protobuf bodies (kubectl's
 // typed `create` subcommands) are decoded by the protobuf module once it exists.
 import { parse as parseYaml } from 'yaml'
+import type { KubeObject } from '../../shared/api-types.ts'
+import { apiVersionOf } from '../../shared/api-types.ts'
 import { StatusError } from '../status-error.ts'
+import type { ResourceDefinition } from '../registry/types.ts'
 
 export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase()
@@ -40,4 +43,15 @@ export function decodeObject(body: Buffer | undefined, contentType: string | und
     throw StatusError.badRequest('metadata must be an object')
   }
   return obj
+}
+
+/** The body's apiVersion and kind, when given, must be those of the URL's resource. */
+export function checkTypeMeta(def: ResourceDefinition, body: KubeObject): void {
+  const want = apiVersionOf(def.group, def.version)
+  if (body.apiVersion !== undefined && body.apiVersion !== want && body.kind === def.kind) {
+    throw StatusError.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${want})`)
+  }
+  if (body.kind !== undefined && body.kind !== def.kind) {
+    throw StatusError.badRequest(`${body.kind} in version "${def.version}" cannot be handled as a ${def.kind}: no kind "${body.kind}" is registered for version "${want}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`)
+  }
 }
