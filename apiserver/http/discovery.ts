@@ -7,7 +7,7 @@ import type { Registry } from '../registry/registry.ts'
 import type { ResourceDefinition } from '../registry/types.ts'
 import { defaultVerbs } from '../registry/types.ts'
 
-interface SubresourceInfo {
+export interface SubresourceInfo {
   name: string
   kind: string
   group?: string
@@ -17,7 +17,7 @@ interface SubresourceInfo {
 
 const statusVerbs = ['get', 'patch', 'update']
 
-function subresourcesOf(def: ResourceDefinition): SubresourceInfo[] {
+export function subresourcesOf(def: ResourceDefinition): SubresourceInfo[] {
   const subs: SubresourceInfo[] = []
   if (def.group === '' && def.kind === 'Pod') subs.push({ name: 'binding', kind: 'Binding', verbs: ['create'] })
   if (def.group === '' && def.kind === 'Namespace') subs.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] })
