@@ -2,6 +2,7 @@
 // The generic store (rest-store.ts) and the HTTP handlers read only these.
 import type { KubeObject } from '../../shared/api-types.ts'
 import type { FieldError } from '../validation/field-error.ts'
+import type { Printer } from '../printers/printer.ts'
 
 /**
  * Per-kind behaviour, as upstream's RESTCreateStrategy/RESTUpdateStrategy.
@@ -67,6 +68,11 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   validateName?: (name: string, prefix: boolean) => string[]
   /** Field selectors beyond metadata.name and metadata.namespace. */
   fieldSelectors?: Record<string, FieldGetter<T>>
+  /**
+   * Server-side printing: the Table columns and cells `kubectl get` shows.
+   * Default: upstream's Name and Created At.
+   */
+  printer?: Printer
 }
 
 export const defaultVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']

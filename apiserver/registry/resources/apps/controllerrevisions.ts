@@ -5,6 +5,7 @@ import { fieldErrors, type FieldError } from '../../../validation/field-error.ts
 import { validateImmutableField } from '../../../validation/immutable-field.ts'
 import { validateNonNegative } from '../../../validation/number-fields.ts'
 import { defineResource } from '../../types.ts'
+import { controllerRevisionPrinter } from '../../../printers/workload-printers.ts'
 
 export interface ControllerRevision extends KubeObject {
   data?: unknown
@@ -25,6 +26,7 @@ export const controllerRevisions = defineResource<ControllerRevision>({
   plural: 'controllerrevisions',
   singular: 'controllerrevision',
   namespaced: true,
+  printer: controllerRevisionPrinter,
   strategy: {
     validate: validateControllerRevision,
     validateUpdate: (next, prev) => [...validateControllerRevision(next), ...validateImmutableField(next.data, prev.data, 'data')],

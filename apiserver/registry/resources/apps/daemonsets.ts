@@ -1,6 +1,7 @@
 // apps/v1 DaemonSet.
 import { defineResource } from '../../types.ts'
 import { daemonSetStrategy, type DaemonSet } from './daemonset-strategy.ts'
+import { daemonSetPrinter } from '../../../printers/workload-printers.ts'
 
 export const daemonSets = defineResource<DaemonSet>({
   group: 'apps',
@@ -11,6 +12,7 @@ export const daemonSets = defineResource<DaemonSet>({
   shortNames: ['ds'],
   categories: ['all'],
   namespaced: true,
+  printer: daemonSetPrinter,
   strategy: daemonSetStrategy,
   subresources: { status: true },
 })

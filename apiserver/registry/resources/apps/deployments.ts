@@ -1,6 +1,7 @@
 // apps/v1 Deployment.
 import { defineResource } from '../../types.ts'
 import { deploymentStrategy, type Deployment } from './deployment-strategy.ts'
+import { deploymentPrinter } from '../../../printers/workload-printers.ts'
 
 export const deployments = defineResource<Deployment>({
   group: 'apps',
@@ -11,6 +12,7 @@ export const deployments = defineResource<Deployment>({
   shortNames: ['deploy'],
   categories: ['all'],
   namespaced: true,
+  printer: deploymentPrinter,
   strategy: deploymentStrategy,
   subresources: {
     status: true,

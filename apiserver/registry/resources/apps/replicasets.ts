@@ -1,6 +1,7 @@
 // apps/v1 ReplicaSet.
 import { defineResource } from '../../types.ts'
 import { replicaSetStrategy, type ReplicaSet } from './replicaset-strategy.ts'
+import { replicaSetPrinter } from '../../../printers/workload-printers.ts'
 
 export const replicaSets = defineResource<ReplicaSet>({
   group: 'apps',
@@ -11,6 +12,7 @@ export const replicaSets = defineResource<ReplicaSet>({
   shortNames: ['rs'],
   categories: ['all'],
   namespaced: true,
+  printer: replicaSetPrinter,
   strategy: replicaSetStrategy,
   subresources: {
     status: true,

@@ -2,6 +2,7 @@
 import { nameIsDNSLabel } from '../../../validation/resource-names.ts'
 import { defineResource } from '../../types.ts'
 import { statefulSetStrategy, type StatefulSet } from './statefulset-strategy.ts'
+import { statefulSetPrinter } from '../../../printers/workload-printers.ts'
 
 export const statefulSets = defineResource<StatefulSet>({
   group: 'apps',
@@ -12,6 +13,7 @@ export const statefulSets = defineResource<StatefulSet>({
   shortNames: ['sts'],
   categories: ['all'],
   namespaced: true,
+  printer: statefulSetPrinter,
   strategy: statefulSetStrategy,
   subresources: {
     status: true,

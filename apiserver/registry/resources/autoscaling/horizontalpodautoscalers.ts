@@ -1,6 +1,7 @@
 // autoscaling/v2 HorizontalPodAutoscaler.
 import { defineResource } from '../../types.ts'
 import { horizontalPodAutoscalerStrategy, type HorizontalPodAutoscaler } from './horizontalpodautoscaler-strategy.ts'
+import { horizontalPodAutoscalerPrinter } from '../../../printers/autoscaling-printers.ts'
 
 export const horizontalPodAutoscalers = defineResource<HorizontalPodAutoscaler>({
   group: 'autoscaling',
@@ -11,6 +12,7 @@ export const horizontalPodAutoscalers = defineResource<HorizontalPodAutoscaler>(
   shortNames: ['hpa'],
   categories: ['all'],
   namespaced: true,
+  printer: horizontalPodAutoscalerPrinter,
   strategy: horizontalPodAutoscalerStrategy,
   subresources: { status: true },
 })

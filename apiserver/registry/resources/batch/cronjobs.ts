@@ -1,6 +1,7 @@
 // batch/v1 CronJob.
 import { defineResource } from '../../types.ts'
 import { cronJobStrategy, type CronJob } from './cronjob-strategy.ts'
+import { cronJobPrinter } from '../../../printers/batch-printers.ts'
 
 export const cronJobs = defineResource<CronJob>({
   group: 'batch',
@@ -11,6 +12,7 @@ export const cronJobs = defineResource<CronJob>({
   shortNames: ['cj'],
   categories: ['all'],
   namespaced: true,
+  printer: cronJobPrinter,
   strategy: cronJobStrategy,
   subresources: { status: true },
 })

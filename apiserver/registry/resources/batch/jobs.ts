@@ -1,6 +1,7 @@
 // batch/v1 Job.
 import { defineResource } from '../../types.ts'
 import { jobStrategy, type Job } from './job-strategy.ts'
+import { jobPrinter } from '../../../printers/batch-printers.ts'
 
 export const jobs = defineResource<Job>({
   group: 'batch',
@@ -10,6 +11,7 @@ export const jobs = defineResource<Job>({
   singular: 'job',
   categories: ['all'],
   namespaced: true,
+  printer: jobPrinter,
   strategy: jobStrategy,
   subresources: { status: true },
   fieldSelectors: {

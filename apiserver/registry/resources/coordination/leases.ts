@@ -4,6 +4,7 @@ import type { KubeObject } from '../../../../shared/api-types.ts'
 import { fieldErrors, type FieldError } from '../../../validation/field-error.ts'
 import { isNegativeMessage } from '../../../validation/number-fields.ts'
 import { defineResource } from '../../types.ts'
+import { leasePrinter } from '../../../printers/config-printers.ts'
 
 export interface Lease extends KubeObject {
   spec?: {
@@ -38,5 +39,6 @@ export const leases = defineResource<Lease>({
   plural: 'leases',
   singular: 'lease',
   namespaced: true,
+  printer: leasePrinter,
   strategy: { validate: validateLease, validateUpdate: validateLease },
 })

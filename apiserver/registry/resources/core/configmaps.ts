@@ -1,6 +1,7 @@
 // core/v1 ConfigMap.
 import { defineResource } from '../../types.ts'
 import { configMapStrategy, type ConfigMap } from './configmap-strategy.ts'
+import { configMapPrinter } from '../../../printers/config-printers.ts'
 
 export const configMaps = defineResource<ConfigMap>({
   group: '',
@@ -10,5 +11,6 @@ export const configMaps = defineResource<ConfigMap>({
   singular: 'configmap',
   shortNames: ['cm'],
   namespaced: true,
+  printer: configMapPrinter,
   strategy: configMapStrategy,
 })

@@ -1,6 +1,7 @@
 // core/v1 Endpoints.
 import { defineResource } from '../../types.ts'
 import { endpointsStrategy, type Endpoints } from './endpoints-strategy.ts'
+import { endpointsPrinter } from '../../../printers/network-printers.ts'
 
 export const endpoints = defineResource<Endpoints>({
   group: '',
@@ -10,5 +11,6 @@ export const endpoints = defineResource<Endpoints>({
   singular: 'endpoints',
   shortNames: ['ep'],
   namespaced: true,
+  printer: endpointsPrinter,
   strategy: endpointsStrategy,
 })

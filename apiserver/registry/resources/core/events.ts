@@ -1,6 +1,7 @@
 // core/v1 Event.
 import { defineResource } from '../../types.ts'
 import { eventStrategy, type Event } from './event-strategy.ts'
+import { eventPrinter } from '../../../printers/event-printer.ts'
 
 export const events = defineResource<Event>({
   group: '',
@@ -10,6 +11,7 @@ export const events = defineResource<Event>({
   singular: 'event',
   shortNames: ['ev'],
   namespaced: true,
+  printer: eventPrinter,
   strategy: eventStrategy,
   fieldSelectors: {
     'involvedObject.kind': (e) => e.involvedObject?.kind ?? '',

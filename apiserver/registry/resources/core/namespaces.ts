@@ -2,6 +2,7 @@
 import { nameIsDNSLabel } from '../../../validation/resource-names.ts'
 import { defineResource } from '../../types.ts'
 import { namespaceStrategy, type Namespace } from './namespace-strategy.ts'
+import { namespacePrinter } from '../../../printers/config-printers.ts'
 
 export const namespaces = defineResource<Namespace>({
   group: '',
@@ -12,6 +13,7 @@ export const namespaces = defineResource<Namespace>({
   shortNames: ['ns'],
   namespaced: false,
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  printer: namespacePrinter,
   strategy: namespaceStrategy,
   subresources: { status: true },
   validateName: nameIsDNSLabel,

@@ -1,6 +1,7 @@
 // core/v1 Node (cluster-scoped).
 import { defineResource } from '../../types.ts'
 import { nodeStrategy, type Node } from './node-strategy.ts'
+import { nodePrinter } from '../../../printers/node-printer.ts'
 
 export const nodes = defineResource<Node>({
   group: '',
@@ -10,6 +11,7 @@ export const nodes = defineResource<Node>({
   singular: 'node',
   shortNames: ['no'],
   namespaced: false,
+  printer: nodePrinter,
   strategy: nodeStrategy,
   subresources: { status: true },
   fieldSelectors: {

@@ -1,6 +1,7 @@
 // core/v1 PersistentVolumeClaim.
 import { defineResource } from '../../types.ts'
 import { persistentVolumeClaimStrategy, type PersistentVolumeClaim } from './persistentvolumeclaim-strategy.ts'
+import { persistentVolumeClaimPrinter } from '../../../printers/storage-printers.ts'
 
 export const persistentVolumeClaims = defineResource<PersistentVolumeClaim>({
   group: '',
@@ -10,6 +11,7 @@ export const persistentVolumeClaims = defineResource<PersistentVolumeClaim>({
   singular: 'persistentvolumeclaim',
   shortNames: ['pvc'],
   namespaced: true,
+  printer: persistentVolumeClaimPrinter,
   strategy: persistentVolumeClaimStrategy,
   subresources: { status: true },
 })

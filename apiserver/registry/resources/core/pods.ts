@@ -3,6 +3,7 @@
 import type { Pod } from '../../../validation/pod-types.ts'
 import { defineResource } from '../../types.ts'
 import { podStrategy } from './pod-strategy.ts'
+import { podPrinter } from '../../../printers/pod-printer.ts'
 
 export const pods = defineResource<Pod>({
   group: '',
@@ -13,6 +14,7 @@ export const pods = defineResource<Pod>({
   shortNames: ['po'],
   categories: ['all'],
   namespaced: true,
+  printer: podPrinter,
   strategy: podStrategy,
   subresources: { status: true },
   fieldSelectors: {

@@ -1,6 +1,7 @@
 // core/v1 ReplicationController.
 import { defineResource } from '../../types.ts'
 import { replicationControllerStrategy, type ReplicationController } from './replicationcontroller-strategy.ts'
+import { replicationControllerPrinter } from '../../../printers/workload-printers.ts'
 
 export const replicationControllers = defineResource<ReplicationController>({
   group: '',
@@ -11,6 +12,7 @@ export const replicationControllers = defineResource<ReplicationController>({
   shortNames: ['rc'],
   categories: ['all'],
   namespaced: true,
+  printer: replicationControllerPrinter,
   strategy: replicationControllerStrategy,
   subresources: {
     status: true,

@@ -1,6 +1,7 @@
 // core/v1 ResourceQuota.
 import { defineResource } from '../../types.ts'
 import { resourceQuotaStrategy, type ResourceQuota } from './resourcequota-strategy.ts'
+import { resourceQuotaPrinter } from '../../../printers/config-printers.ts'
 
 export const resourceQuotas = defineResource<ResourceQuota>({
   group: '',
@@ -10,6 +11,7 @@ export const resourceQuotas = defineResource<ResourceQuota>({
   singular: 'resourcequota',
   shortNames: ['quota'],
   namespaced: true,
+  printer: resourceQuotaPrinter,
   strategy: resourceQuotaStrategy,
   subresources: { status: true },
 })

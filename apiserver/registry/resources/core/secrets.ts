@@ -1,6 +1,7 @@
 // core/v1 Secret.
 import { defineResource } from '../../types.ts'
 import { secretStrategy, type Secret } from './secret-strategy.ts'
+import { secretPrinter } from '../../../printers/config-printers.ts'
 
 export const secrets = defineResource<Secret>({
   group: '',
@@ -9,6 +10,7 @@ export const secrets = defineResource<Secret>({
   plural: 'secrets',
   singular: 'secret',
   namespaced: true,
+  printer: secretPrinter,
   strategy: secretStrategy,
   fieldSelectors: {
     type: (secret) => secret.type ?? '',

@@ -1,6 +1,7 @@
 // core/v1 ServiceAccount: nothing beyond metadata to check, so the strategy
 // is empty and lives with the declaration.
 import { defineResource } from '../../types.ts'
+import { serviceAccountPrinter } from '../../../printers/config-printers.ts'
 
 export const serviceAccounts = defineResource({
   group: '',
@@ -10,5 +11,6 @@ export const serviceAccounts = defineResource({
   singular: 'serviceaccount',
   shortNames: ['sa'],
   namespaced: true,
+  printer: serviceAccountPrinter,
   strategy: {},
 })

@@ -3,6 +3,7 @@
 import { nameIsDNS1035Label } from '../../../validation/resource-names.ts'
 import { defineResource } from '../../types.ts'
 import { serviceStrategy, type Service } from './service-strategy.ts'
+import { servicePrinter } from '../../../printers/network-printers.ts'
 
 export const services = defineResource<Service>({
   group: '',
@@ -13,6 +14,7 @@ export const services = defineResource<Service>({
   shortNames: ['svc'],
   categories: ['all'],
   namespaced: true,
+  printer: servicePrinter,
   strategy: serviceStrategy,
   subresources: { status: true },
   validateName: nameIsDNS1035Label,

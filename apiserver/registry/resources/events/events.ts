@@ -4,6 +4,7 @@
 // objects written through one group are not visible through the other.
 import { defineResource } from '../../types.ts'
 import { eventsV1Strategy, type EventsV1Event } from './event-strategy.ts'
+import { eventsV1Printer } from '../../../printers/event-printer.ts'
 
 export const eventsV1Events = defineResource<EventsV1Event>({
   group: 'events.k8s.io',
@@ -13,6 +14,7 @@ export const eventsV1Events = defineResource<EventsV1Event>({
   singular: 'event',
   shortNames: ['ev'],
   namespaced: true,
+  printer: eventsV1Printer,
   strategy: eventsV1Strategy,
   fieldSelectors: {
     'regarding.kind': (e) => e.regarding?.kind ?? '',

@@ -6,6 +6,7 @@ import { fieldErrors, type FieldError } from '../../../validation/field-error.ts
 import { validateImmutableField } from '../../../validation/immutable-field.ts'
 import { defineResource } from '../../types.ts'
 import { bumpGenerationOnSpecChange, startGeneration } from '../spec-and-status.ts'
+import { ingressClassPrinter } from '../../../printers/network-printers.ts'
 
 export interface IngressClass extends KubeObject {
   spec?: { controller?: string; parameters?: Record<string, unknown>; [field: string]: unknown }
@@ -40,6 +41,7 @@ export const ingressClasses = defineResource<IngressClass>({
   plural: 'ingressclasses',
   singular: 'ingressclass',
   namespaced: false,
+  printer: ingressClassPrinter,
   strategy: {
     prepareForCreate: startGeneration,
     prepareForUpdate: bumpGenerationOnSpecChange,

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../../../shared/api-types.ts'
 import { defineResource, type Strategy } from '../../types.ts'
 import { bumpGenerationOnSpecChange, keepStatus, resetStatus, startGeneration } from '../spec-and-status.ts'
 import { validateIngressSpec, type IngressSpec } from './ingress-validation.ts'
+import { ingressPrinter } from '../../../printers/network-printers.ts'
 
 export interface Ingress extends KubeObject {
   spec?: IngressSpec
@@ -31,6 +32,7 @@ export const ingresses = defineResource<Ingress>({
   singular: 'ingress',
   shortNames: ['ing'],
   namespaced: true,
+  printer: ingressPrinter,
   strategy: ingressStrategy,
   subresources: { status: true },
 })

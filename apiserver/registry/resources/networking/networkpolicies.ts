@@ -8,6 +8,7 @@ import { childPath, fieldErrors, type FieldError } from '../../../validation/fie
 import { isValidPortNum } from '../../../validation/number-fields.ts'
 import { defineResource, type Strategy } from '../../types.ts'
 import { bumpGenerationOnSpecChange, startGeneration } from '../spec-and-status.ts'
+import { networkPolicyPrinter } from '../../../printers/network-printers.ts'
 
 interface Port { protocol?: string; port?: number | string; endPort?: number }
 interface Peer { podSelector?: LabelSelectorObject; namespaceSelector?: LabelSelectorObject; ipBlock?: { cidr?: string; except?: string[] } }
@@ -90,5 +91,6 @@ export const networkPolicies = defineResource<NetworkPolicy>({
   singular: 'networkpolicy',
   shortNames: ['netpol'],
   namespaced: true,
+  printer: networkPolicyPrinter,
   strategy: networkPolicyStrategy,
 })

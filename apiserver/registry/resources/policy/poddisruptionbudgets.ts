@@ -1,6 +1,7 @@
 // policy/v1 PodDisruptionBudget.
 import { defineResource } from '../../types.ts'
 import { podDisruptionBudgetStrategy, type PodDisruptionBudget } from './poddisruptionbudget-strategy.ts'
+import { podDisruptionBudgetPrinter } from '../../../printers/workload-printers.ts'
 
 export const podDisruptionBudgets = defineResource<PodDisruptionBudget>({
   group: 'policy',
@@ -10,6 +11,7 @@ export const podDisruptionBudgets = defineResource<PodDisruptionBudget>({
   singular: 'poddisruptionbudget',
   shortNames: ['pdb'],
   namespaced: true,
+  printer: podDisruptionBudgetPrinter,
   strategy: podDisruptionBudgetStrategy,
   subresources: { status: true },
 })

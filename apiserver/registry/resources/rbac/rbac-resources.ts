@@ -8,6 +8,7 @@ import { semanticEqual } from '../../../validation/object-diff.ts'
 import { nameIsPathSegment } from '../../../validation/resource-names.ts'
 import { defineResource, type Strategy } from '../../types.ts'
 import type { LabelSelectorObject } from '../../../../shared/label-selector.ts'
+import { clusterRoleBindingPrinter, roleBindingPrinter } from '../../../printers/rbac-printers.ts'
 import { defaultBinding, validateAggregationRule, validatePolicyRules, validateRoleRef, validateSubjects, type PolicyRule, type RoleRef, type Subject } from './rbac-validation.ts'
 
 interface Role extends KubeObject {
@@ -45,7 +46,7 @@ export const roles = defineResource<Role>({ ...common, kind: 'Role', plural: 'ro
 
 export const clusterRoles = defineResource<Role>({ ...common, kind: 'ClusterRole', plural: 'clusterroles', singular: 'clusterrole', namespaced: false, strategy: roleStrategy(false) })
 
-export const roleBindings = defineResource<Binding>({ ...common, kind: 'RoleBinding', plural: 'rolebindings', singular: 'rolebinding', namespaced: true, strategy: bindingStrategy(true) })
+export const roleBindings = defineResource<Binding>({ ...common, kind: 'RoleBinding', plural: 'rolebindings', singular: 'rolebinding', namespaced: true, strategy: bindingStrategy(true), printer: roleBindingPrinter })
 
 export const clusterRoleBindings = defineResource<Binding>({
   ...common,
@@ -54,4 +55,5 @@ export const clusterRoleBindings = defineResource<Binding>({
   singular: 'clusterrolebinding',
   namespaced: false,
   strategy: bindingStrategy(false),
+  printer: clusterRoleBindingPrinter,
 })

@@ -3,6 +3,7 @@ import type { KubeObject } from '../../../../shared/api-types.ts'
 import { fieldErrors, type FieldError } from '../../../validation/field-error.ts'
 import { validateImmutableField } from '../../../validation/immutable-field.ts'
 import { defineResource, type Strategy } from '../../types.ts'
+import { priorityClassPrinter } from '../../../printers/config-printers.ts'
 
 export interface PriorityClass extends KubeObject {
   value?: number
@@ -84,5 +85,6 @@ export const priorityClasses = defineResource<PriorityClass>({
   singular: 'priorityclass',
   shortNames: ['pc'],
   namespaced: false,
+  printer: priorityClassPrinter,
   strategy: priorityClassStrategy,
 })

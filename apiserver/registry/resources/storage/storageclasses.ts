@@ -7,6 +7,7 @@ import { fieldErrors, type FieldError } from '../../../validation/field-error.ts
 import { validateImmutableField } from '../../../validation/immutable-field.ts'
 import { semanticEqual } from '../../../validation/object-diff.ts'
 import { defineResource } from '../../types.ts'
+import { storageClassPrinter } from '../../../printers/storage-printers.ts'
 
 export interface StorageClass extends KubeObject {
   provisioner?: string
@@ -53,6 +54,7 @@ export const storageClasses = defineResource<StorageClass>({
   singular: 'storageclass',
   shortNames: ['sc'],
   namespaced: false,
+  printer: storageClassPrinter,
   strategy: {
     defaults(sc) {
       sc.reclaimPolicy ||= 'Delete'
