@@ -66,7 +66,7 @@ export function kubectlFor(binary: string, serverUrl: string | undefined): Kubec
   const run = (args: string[], options: { input?: string; timeoutMs?: number } = {}) =>
     new Promise<KubectlResult>((resolve, reject) => {
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig ?? join(home, 'no-such-kubeconfig') }
-      const child = spawn(binary, [...args, '--cache-dir', join(home, 'cache')], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn(binary, ['--cache-dir', join(home, 'cache'), ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (d) => (stdout += d))
