@@ -1,80 +1,65 @@
-// OpenAPI v3: an index of group-versions and one document per group-version.
-// kubectl create/apply/replace refuse to send anything without it; they look
-// for PATCH operations carrying the kind's GVK and a `fieldValidation`
-// parameter, and then leave field validation to the server. Full schemas with
-// field documentation (for `kubectl explain`) are generated in a later step.
-import { createHash } from 'node:crypto'
+// OpenAPI over HTTP, as kube-openapi's handlers serve it:
+// - /openapi/v3: the index of group-version documents, each URL carrying the
+//   document's hash;
+// - /openapi/v3/<gv>: the document; with a current `hash` it may be cached
+//   forever (`Cache-Control: public, immutable`), with a stale one the client
+//   is redirected (301) to the current URL;
+// - /openapi/v2: the Swagger document, as JSON. kubectl asks for it only in
+//   protobuf, which is answered 404: kubectl then uses its compiled-in types.
+// Every answer carries a quoted ETag and honours If-None-Match.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { StatusError } from '../status-error.ts'
 import type { Registry } from '../registry/registry.ts'
-import type { ResourceDefinition } from '../registry/types.ts'
+import { OpenApiDocuments, type ServedDocument } from '../openapi/documents.ts'
 
-function gvPath(group: string, version: string): string {
-  return group === '' ? `api/${version}` : `apis/${group}/${version}`
+/** Whether the Accept header admits JSON (a missing header admits anything). */
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true
+  return accept.split(',').some((clause) => {
+    const type = clause.split(';')[0].trim().toLowerCase()
+    return type === 'application/json' || type === 'application/*' || type === '*/*'
+  })
 }
 
-function itemPath(def: ResourceDefinition): string {
-  const root = `/${gvPath(def.group, def.version)}`
-  return def.namespaced ? `${root}/namespaces/{namespace}/${def.plural}/{name}` : `${root}/${def.plural}/{name}`
+function notModified(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match']
+  if (!header) return false
+  return header.split(',').some((tag) => {
+    const t = tag.trim()
+    return t === '*' || t === etag || t === `W/${etag}`
+  })
 }
 
-const fieldValidationParam = {
-  name: 'fieldValidation',
-  in: 'query',
-  description:
-    'fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict',
-  schema: { type: 'string', uniqueItems: true },
+function send(request: FastifyRequest, reply: FastifyReply, doc: ServedDocument): FastifyReply {
+  const etag = `"${doc.etag}"`
+  reply.header('etag', etag)
+  if (notModified(request, etag)) return reply.code(304).send()
+  return reply.header('content-type', 'application/json').send(doc.json)
 }
 
-function groupVersionDocument(registry: Registry, group: string, version: string, serverVersion: string) {
-  const paths: Record<string, unknown> = {}
-  for (const def of registry.resourcesOf(group, version)) {
-    const gvk = { group: def.group, version: def.version, kind: def.kind }
-    paths[itemPath(def)] = {
-      patch: {
-        description: `partially update the specified ${def.kind}`,
-        operationId: `patch${def.kind}`,
-        'x-kubernetes-action': 'patch',
-        'x-kubernetes-group-version-kind': gvk,
-        parameters: [fieldValidationParam],
-        responses: { '200': { description: 'OK' } },
-      },
+export function registerOpenApiRoutes(app: FastifyInstance, registry: Registry, serverVersion: string): void {
+  const docs = new OpenApiDocuments(registry, serverVersion)
+
+  app.get('/openapi/v3', (request, reply) => send(request, reply, docs.index()))
+
+  app.get('/openapi/v3/*', (request, reply) => {
+    const path = (request.params as { '*': string })['*'].replace(/\/+$/, '')
+    const doc = docs.groupVersion(path)
+    if (!doc) throw StatusError.pathNotFound()
+    reply.header('vary', 'Accept')
+    if (!acceptsJson(request.headers.accept)) throw StatusError.notAcceptable('only application/json is supported')
+    const hash = (request.query as Record<string, string | string[] | undefined>).hash
+    const wanted = Array.isArray(hash) ? hash[0] : hash
+    if (wanted) {
+      if (wanted !== doc.etag) return reply.redirect(`/openapi/v3/${path}?hash=${doc.etag}`, 301)
+      reply.header('cache-control', 'public, immutable')
+      reply.header('expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString())
     }
-  }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: serverVersion }, paths, components: { schemas: {} } }
-}
+    return send(request, reply, doc)
+  })
 
-/** Serves the documents, re-generating them (and their hashes) when the registry changes. */
-export class OpenApiV3 {
-  private readonly registry: Registry
-  private readonly serverVersion: string
-  private docs: Map<string, { json: string; hash: string }> | undefined
-
-  constructor(registry: Registry, serverVersion: string) {
-    this.registry = registry
-    this.serverVersion = serverVersion
-    registry.onChange(() => (this.docs = undefined))
-  }
-
-  private build(): Map<string, { json: string; hash: string }> {
-    if (this.docs) return this.docs
-    const docs = new Map<string, { json: string; hash: string }>()
-    for (const group of this.registry.groups()) {
-      for (const version of this.registry.versionsOf(group)) {
-        const json = JSON.stringify(groupVersionDocument(this.registry, group, version, this.serverVersion))
-        const hash = createHash('sha512').update(json).digest('hex').slice(0, 128).toUpperCase()
-        docs.set(gvPath(group, version), { json, hash })
-      }
-    }
-    this.docs = docs
-    return docs
-  }
-
-  index(): unknown {
-    const paths: Record<string, unknown> = {}
-    for (const [path, doc] of this.build()) paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${doc.hash}` }
-    return { paths }
-  }
-
-  document(path: string): { json: string; hash: string } | undefined {
-    return this.build().get(path)
-  }
+  app.get('/openapi/v2', (request, reply) => {
+    if (!acceptsJson(request.headers.accept)) throw StatusError.pathNotFound()
+    return send(request, reply, docs.swagger())
+  })
 }

@@ -12,7 +12,7 @@ import { logRequest } from './request-log.ts'
 import { negotiate, wantsPretty } from './negotiation.ts'
 import { sendBody } from './responses.ts'
 import { aggregatedContentType, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts'
-import { OpenApiV3 } from './openapi.ts'
+import { registerOpenApiRoutes } from './openapi.ts'
 import type { WatchSettings } from './watch.ts'
 
 /** Upstream's limit for request bodies. */
@@ -39,7 +39,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return503OnClosing: false,
     routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: 1000 },
   })
-  const openapi = new OpenApiV3(deps.registry, versionInfo().gitVersion)
 
   // Bodies are decoded by the handlers, which know the media types a verb accepts.
   app.removeAllContentTypeParsers()
@@ -96,12 +95,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.get('/api', discovery(true))
   app.get('/apis', discovery(false))
 
-  app.get('/openapi/v3', (request, reply) => sendJson(reply, request, openapi.index()))
-  app.get('/openapi/v3/*', (request, reply) => {
-    const doc = openapi.document((request.params as { '*': string })['*'])
-    if (!doc) throw StatusError.pathNotFound()
-    return reply.header('content-type', 'application/json').header('etag', `"${doc.hash}"`).header('cache-control', 'public, immutable').send(doc.json)
-  })
+  registerOpenApiRoutes(app, deps.registry, versionInfo().gitVersion)
 
   const api = async (request: FastifyRequest, reply: FastifyReply) => {
     const pathname = request.url.split('?')[0]

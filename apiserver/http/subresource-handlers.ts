@@ -10,8 +10,9 @@ import { readScale, scaleChange } from '../registry/scale.ts'
 import { negotiate, wantsPretty } from './negotiation.ts'
 import { checkTypeMeta, decodeDocument, decodeObject, mediaType } from './request-body.ts'
 import { sendBody } from './responses.ts'
-import { type Query, writeContext } from './query-params.ts'
+import { type Query, one, writeContext } from './query-params.ts'
 import type { HandlerDeps } from './resource-handlers.ts'
+import { addWarnings, jsonText, parseFieldValidation, validatePatchedObject, validateRequestObject } from '../openapi/field-validation.ts'
 
 export async function handleSubresource(
   deps: HandlerDeps,
@@ -34,15 +35,24 @@ export async function handleSubresource(
     }
     const ctx = writeContext(request, query, now)
     if (verb === 'update') {
+      const fieldValidation = parseFieldValidation(one(query.fieldValidation), 'UpdateOptions')
       const body = decodeObject(request.body as Buffer, request.headers['content-type']) as KubeObject
       checkTypeMeta(def, body)
+      addWarnings(reply, validateRequestObject(def, fieldValidation, body, jsonText(request.body, request.headers['content-type'])))
       const stored = await deps.rest.update(def, namespace, name, () => body, ctx, 'status')
       return sendBody(reply, 200, undefined, stored.json, format, pretty)
     }
     if (verb === 'patch') {
       const patchType = mediaType(request.headers['content-type'])
+      const fieldValidation = parseFieldValidation(one(query.fieldValidation), 'PatchOptions')
       const patch = decodeDocument(request.body as Buffer, patchType === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json')
-      const stored = await deps.rest.update(def, namespace, name, (current) => applyPatch(def, current, patchType, patch), ctx, 'status')
+      let warnings: string[] = []
+      const stored = await deps.rest.update(def, namespace, name, (current) => {
+        const next = applyPatch(def, current, patchType, patch)
+        warnings = validatePatchedObject(def, fieldValidation, next, patchType, patch, jsonText(request.body, request.headers['content-type']))
+        return next
+      }, ctx, 'status')
+      addWarnings(reply, warnings)
       return sendBody(reply, 200, undefined, stored.json, format, pretty)
     }
     throw StatusError.methodNotAllowed()
