@@ -10,6 +10,7 @@ import type { ResourceDefinition } from '../registry/types.ts'
 import { defaultVerbs } from '../registry/types.ts'
 import type { RestStore } from '../registry/rest-store.ts'
 import { applyPatch } from '../registry/apply-patch.ts'
+import { applyPatchType, checkPatchOptions } from '../apply/patch-options.ts'
 import { negotiate, wantsPretty, type OutputFormat } from './negotiation.ts'
 import { checkTypeMeta, decodeDocument, decodeObject, mediaType } from './request-body.ts'
 import { compileSelection } from './selection.ts'
@@ -22,6 +23,7 @@ import { type Query, one, flag, int, writeContext } from './query-params.ts'
 import { list, waitForRevision } from './list-handler.ts'
 import { remove, removeCollection } from './delete-handlers.ts'
 import { handleSubresource } from './subresource-handlers.ts'
+import { addWarnings, jsonText, parseFieldValidation, validatePatchedObject, validateRequestObject } from '../openapi/field-validation.ts'
 
 export interface HandlerDeps {
   registry: Registry
@@ -110,16 +112,20 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
     case 'create': {
       if (name !== undefined) throw StatusError.methodNotAllowed()
       const format = negotiate(request.headers.accept)
-      const body = decodeObject(request.body as Buffer, request.headers['content-type']) as KubeObject
+      const fieldValidation = parseFieldValidation(one(query.fieldValidation), 'CreateOptions')
+      const body = decodeObject(request.body as Buffer, request.headers['content-type'], def.kind) as KubeObject
       checkTypeMeta(def, body)
+      addWarnings(reply, validateRequestObject(def, fieldValidation, body, jsonText(request.body, request.headers['content-type'])))
       const ctx = writeContext(request, query, now)
       const stored = await deps.rest.create(def, namespace, body, ctx)
       return sendBody(reply, 201, ctx.dryRun ? stored.object : undefined, ctx.dryRun ? undefined : stored.json, format, pretty)
     }
     case 'update': {
       const format = negotiate(request.headers.accept)
+      const fieldValidation = parseFieldValidation(one(query.fieldValidation), 'UpdateOptions')
       const body = decodeObject(request.body as Buffer, request.headers['content-type']) as KubeObject
       checkTypeMeta(def, body)
+      addWarnings(reply, validateRequestObject(def, fieldValidation, body, jsonText(request.body, request.headers['content-type'])))
       const ctx = writeContext(request, query, now)
       const stored = await deps.rest.update(def, namespace, name!, () => body, ctx)
       return sendBody(reply, 200, undefined, stored.json, format, pretty)
@@ -128,8 +134,20 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
       const format = negotiate(request.headers.accept)
       const ctx = writeContext(request, query, now)
       const patchType = mediaType(request.headers['content-type'])
+      const fieldValidation = parseFieldValidation(one(query.fieldValidation), 'PatchOptions')
       const patch = decodeDocument(request.body as Buffer, patchType === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json')
-      const stored = await deps.rest.update(def, namespace, name!, (current) => applyPatch(def, current, patchType, patch), ctx)
+      const force = checkPatchOptions(patchType, { fieldManager: one(query.fieldManager), force: one(query.force) })
+      if (patchType === applyPatchType) {
+        const { stored, created } = await deps.rest.apply(def, namespace, name!, patch, ctx, { force })
+        return sendBody(reply, created ? 201 : 200, undefined, stored.json, format, pretty)
+      }
+      let warnings: string[] = []
+      const stored = await deps.rest.update(def, namespace, name!, (current) => {
+        const next = applyPatch(def, current, patchType, patch)
+        warnings = validatePatchedObject(def, fieldValidation, next, patchType, patch, jsonText(request.body, request.headers['content-type']))
+        return next
+      }, ctx)
+      addWarnings(reply, warnings)
       return sendBody(reply, 200, undefined, stored.json, format, pretty)
     }
     case 'delete':

@@ -16,12 +16,19 @@ import { storageKey } from './registry.ts'
 import { isNamespace, isPod } from './deletion.ts'
 import { carryUpdateMetadata, fillCreateMetadata, generateName } from './system-metadata.ts'
 import { updateManagedFields } from './managed-fields.ts'
+import { applyConfiguration } from '../apply/server-side-apply.ts'
+import { applySchemaFor } from '../apply/openapi-schema.ts'
 
 export interface WriteContext {
   /** `fieldManager` query parameter, or derived from the User-Agent. */
   manager: string
   dryRun: boolean
   now: Date
+  /**
+   * `Apply` for server-side apply, whose change already set managedFields
+   * (the store keeps them); otherwise the write is recorded as an Update.
+   */
+  operation?: 'Apply' | 'Update'
 }
 
 /**
@@ -58,6 +65,7 @@ export class RestStore {
     obj.apiVersion = apiVersionOf(def.group, def.version)
     obj.kind = def.kind
     obj.metadata ??= {}
+    const applied = ctx.operation === 'Apply' ? obj.metadata.managedFields : undefined
     if (def.namespaced) {
       if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
         throw StatusError.badRequest('the namespace of the provided object does not match the namespace sent on the request')
@@ -82,7 +90,9 @@ export class RestStore {
     if (def.namespaced) this.checkNamespaceAcceptsContent(def, obj.metadata.namespace!, obj.metadata.name!)
 
     if (def.virtual) return dryRunResult(obj)
-    updateManagedFields(undefined, obj, { manager: ctx.manager, apiVersion: obj.apiVersion }, ctx.now)
+    if (ctx.operation === 'Apply') {
+      if (applied) obj.metadata.managedFields = applied
+    } else updateManagedFields(undefined, obj, { manager: ctx.manager, apiVersion: obj.apiVersion }, ctx.now)
     if (ctx.dryRun) {
       if (this.store.get(storageKey(def, obj.metadata.namespace, obj.metadata.name!))) throw StatusError.alreadyExists(groupResource(def), obj.metadata.name!)
       return dryRunResult(obj)
@@ -209,12 +219,55 @@ export class RestStore {
         : [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...this.validateMeta(def, next), ...(def.strategy.validateUpdate?.(next, prev) ?? def.strategy.validate?.(next) ?? [])]
     this.validate(def, next, errors)
 
-    // A write that changes nothing keeps the resourceVersion, as upstream.
-    const { managedFields: _a, ...nextMeta } = next.metadata
-    const { managedFields: _b, ...prevMeta } = prev.metadata
-    if (isDeepStrictEqual({ ...next, metadata: nextMeta }, { ...prev, metadata: prevMeta })) return undefined
-    updateManagedFields(prev, next, { manager: ctx.manager, apiVersion: next.apiVersion!, subresource }, ctx.now)
-    return next
+    if (ctx.operation !== 'Apply') updateManagedFields(prev, next, { manager: ctx.manager, apiVersion: next.apiVersion!, subresource }, ctx.now)
+    // A write that changes nothing, field ownership included, keeps the resourceVersion, as upstream.
+    return isDeepStrictEqual(next, prev) ? undefined : next
+  }
+
+  /**
+   * Server-side apply (PATCH with application/apply-patch+yaml): `body` is
+   * `ctx.manager`'s whole intent for the fields it manages. Creates the
+   * object when it does not exist (`created`), otherwise applies inside
+   * update; fields other managers own with other values are a 409 Conflict
+   * unless `force`.
+   */
+  async apply(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    ctx: WriteContext,
+    options: { force: boolean; subresource?: 'status' },
+  ): Promise<{ stored: StoredObject; created: boolean }> {
+    const defaults = def.strategy.defaults
+    const request = {
+      group: def.group,
+      version: def.version,
+      kind: def.kind,
+      namespace,
+      name,
+      manager: ctx.manager,
+      force: options.force,
+      subresource: options.subresource,
+      schema: applySchemaFor(def),
+      defaults: defaults && ((obj: KubeObject) => defaults.call(def.strategy, obj)),
+      now: ctx.now,
+    }
+    const applyCtx: WriteContext = { ...ctx, operation: 'Apply' }
+    if (!options.subresource && !this.store.get(storageKey(def, namespace, name))) {
+      const obj = applyConfiguration(undefined, body, request)
+      if (obj.metadata.name !== name) {
+        throw StatusError.badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`)
+      }
+      try {
+        return { stored: await this.create(def, namespace, obj, applyCtx), created: true }
+      } catch (err) {
+        // Created meanwhile by another writer: apply to that object instead.
+        if (!(err instanceof StatusError && err.status.reason === 'AlreadyExists')) throw err
+      }
+    }
+    const stored = await this.update(def, namespace, name, (current) => applyConfiguration(current, body, request), applyCtx, options.subresource)
+    return { stored, created: false }
   }
 
   /** Deletes, or marks for deletion when finalizers or a grace period hold the object. */
