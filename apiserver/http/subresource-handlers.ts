@@ -5,6 +5,7 @@ import { StatusError, success } from '../status-error.ts'
 import type { ResourceDefinition } from '../registry/types.ts'
 import { isNamespace } from '../registry/deletion.ts'
 import { applyPatch } from '../registry/apply-patch.ts'
+import { applyPatchType, checkPatchOptions } from '../apply/patch-options.ts'
 import { bindPod } from '../registry/binding.ts'
 import { readScale, scaleChange } from '../registry/scale.ts'
 import { negotiate, wantsPretty } from './negotiation.ts'
@@ -46,6 +47,11 @@ export async function handleSubresource(
       const patchType = mediaType(request.headers['content-type'])
       const fieldValidation = parseFieldValidation(one(query.fieldValidation), 'PatchOptions')
       const patch = decodeDocument(request.body as Buffer, patchType === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json')
+      const force = checkPatchOptions(patchType, { fieldManager: one(query.fieldManager), force: one(query.force) })
+      if (patchType === applyPatchType) {
+        const { stored } = await deps.rest.apply(def, namespace, name, patch, ctx, { force, subresource: 'status' })
+        return sendBody(reply, 200, undefined, stored.json, format, pretty)
+      }
       let warnings: string[] = []
       const stored = await deps.rest.update(def, namespace, name, (current) => {
         const next = applyPatch(def, current, patchType, patch)
@@ -71,7 +77,7 @@ export async function handleSubresource(
     if (verb === 'update' || verb === 'patch') {
       const patchType = mediaType(request.headers['content-type'])
       const body = verb === 'update' ? decodeObject(request.body as Buffer, request.headers['content-type']) : decodeDocument(request.body as Buffer, patchType === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json')
-      const stored = await deps.rest.update(def, namespace, name, scaleChange(def, scale, verb, patchType, body), ctx)
+      const stored = await deps.rest.update(def, namespace, name, scaleChange(def, scale, verb, patchType, body), ctx, 'scale')
       return sendBody(reply, 200, readScale(def, scale, stored.object), undefined, format, pretty)
     }
     throw StatusError.methodNotAllowed()

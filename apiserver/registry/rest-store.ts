@@ -33,10 +33,12 @@ export interface WriteContext {
 
 /**
  * Which part of the object a write may change: the main resource (spec,
- * metadata), `status`, or `system` for the server's own subresource writes
- * (binding, namespace finalize) that bypass the kind's strategy.
+ * metadata), `status`, `scale` (a main-resource write recorded in
+ * managedFields under the scale subresource, as upstream), or `system` for
+ * the server's own subresource writes (binding, namespace finalize) that
+ * bypass the kind's strategy.
  */
-export type Subresource = 'status' | 'system' | undefined
+export type Subresource = 'status' | 'scale' | 'system' | undefined
 
 /** Turns the current object (a private clone) into the requested next state. */
 export type Change = (current: KubeObject) => KubeObject
