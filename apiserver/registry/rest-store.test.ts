@@ -117,3 +117,18 @@ describe('RestStore', () => {
     expect(store.get('/registry/configmaps/default/dry')).toBeUndefined()
   })
 })
+
+describe('RestStore with a strategy that meets a wrongly typed field', () => {
+  it('answers 400 BadRequest, not 500', async () => {
+    const store = await openStore({ kind: 'memory' })
+    const rest = new RestStore(store)
+    await rest.create(namespaces, undefined, { metadata: { name: 'default' } }, ctx())
+    const strict = defineResource({
+      group: '', version: 'v1', kind: 'Widget', plural: 'widgets', singular: 'widget', namespaced: true,
+      strategy: { validate: (w) => ((w.spec as { name: string }).name.toLowerCase() ? [] : []) },
+    })
+    const err = await expectStatus(rest.create(strict, 'default', { metadata: { name: 'w' }, spec: { name: 7 } }, ctx()), 400, 'BadRequest')
+    expect(err.message).toMatch(/^Widget in version "v1" cannot be handled as a Widget: /)
+    await store.close()
+  })
+})

@@ -82,13 +82,15 @@ export class RestStore {
     const generated = !obj.metadata.name && !!obj.metadata.generateName
     if (generated) obj.metadata.name = generateName(obj.metadata.generateName!)
     const strategy = def.strategy
-    strategy.defaults?.(obj)
-    // Kinds with a status subresource start with an empty status unless their strategy says otherwise.
-    if (def.subresources?.status && !strategy.prepareForCreate) obj.status = {}
-    strategy.prepareForCreate?.(obj)
-    // A virtual kind (SelfSubjectAccessReview) is never stored, so it needs no name.
-    const metaErrors = def.virtual ? [] : this.validateMeta(def, obj)
-    this.validate(def, obj, [...metaErrors, ...(strategy.validate?.(obj) ?? [])])
+    asDecodeError(def, () => {
+      strategy.defaults?.(obj)
+      // Kinds with a status subresource start with an empty status unless their strategy says otherwise.
+      if (def.subresources?.status && !strategy.prepareForCreate) obj.status = {}
+      strategy.prepareForCreate?.(obj)
+      // A virtual kind (SelfSubjectAccessReview) is never stored, so it needs no name.
+      const metaErrors = def.virtual ? [] : this.validateMeta(def, obj)
+      this.validate(def, obj, [...metaErrors, ...(strategy.validate?.(obj) ?? [])])
+    })
     if (def.namespaced) this.checkNamespaceAcceptsContent(def, obj.metadata.namespace!, obj.metadata.name!)
 
     if (def.virtual) return dryRunResult(obj)
@@ -213,13 +215,15 @@ export class RestStore {
     next.kind = def.kind
     next.metadata.resourceVersion = prev.metadata.resourceVersion
 
-    def.strategy.defaults?.(next)
-    if (subresource !== 'status') def.strategy.prepareForUpdate?.(next, prev)
-    const errors: FieldError[] =
-      subresource === 'status'
-        ? (def.strategy.validateStatusUpdate?.(next, prev) ?? [])
-        : [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...this.validateMeta(def, next), ...(def.strategy.validateUpdate?.(next, prev) ?? def.strategy.validate?.(next) ?? [])]
-    this.validate(def, next, errors)
+    asDecodeError(def, () => {
+      def.strategy.defaults?.(next)
+      if (subresource !== 'status') def.strategy.prepareForUpdate?.(next, prev)
+      const errors: FieldError[] =
+        subresource === 'status'
+          ? (def.strategy.validateStatusUpdate?.(next, prev) ?? [])
+          : [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...this.validateMeta(def, next), ...(def.strategy.validateUpdate?.(next, prev) ?? def.strategy.validate?.(next) ?? [])]
+      this.validate(def, next, errors)
+    })
 
     if (ctx.operation !== 'Apply') updateManagedFields(prev, next, { manager: ctx.manager, apiVersion: next.apiVersion!, subresource }, ctx.now)
     // A write that changes nothing, field ownership included, keeps the resourceVersion, as upstream.
@@ -339,6 +343,21 @@ function checkPreconditions(def: ResourceDefinition, name: string, obj: KubeObje
       name,
       `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
     )
+  }
+}
+
+/**
+ * Strategies read a body's fields as the kind's types say they are, so a
+ * field of the wrong type (a number where a string belongs) can make one
+ * throw. Upstream rejects such a body while decoding it, with a 400; so does
+ * this, instead of answering 500.
+ */
+function asDecodeError(def: ResourceDefinition, run: () => void): void {
+  try {
+    run()
+  } catch (err) {
+    if (err instanceof StatusError || err instanceof StorageError) throw err
+    throw StatusError.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${(err as Error).message}`)
   }
 }
 
