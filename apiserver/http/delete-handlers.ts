@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { KubeObject } from '../../shared/api-types.ts'
 import { apiVersionOf } from '../../shared/api-types.ts'
-import { StatusError } from '../status-error.ts'
+import { StatusError, success } from '../status-error.ts'
 import { collectionKey } from '../registry/registry.ts'
 import type { ResourceDefinition } from '../registry/types.ts'
 import { defaultVerbs } from '../registry/types.ts'
@@ -13,6 +13,7 @@ import { negotiate, wantsPretty } from './negotiation.ts'
 import { decodeDocument } from './request-body.ts'
 import { compileSelection } from './selection.ts'
 import { sendBody } from './responses.ts'
+import { deleteReturnsObject } from '../openapi/definitions.ts'
 import { type Query, one, flag, int, writeContext } from './query-params.ts'
 import type { HandlerDeps } from './resource-handlers.ts'
 
@@ -40,8 +41,14 @@ export async function remove(deps: HandlerDeps, def: ResourceDefinition, namespa
   if (isNamespace(def) && protectedNamespaces.has(name)) {
     throw StatusError.forbidden(groupResource(def), name, 'this namespace may not be deleted')
   }
-  // The deleted object, or the one now marked for deletion (200 either way, as upstream).
-  const { stored } = await deps.rest.delete(def, namespace, name, planDelete(def, options), ctx)
+  const { stored, deleted } = await deps.rest.delete(def, namespace, name, planDelete(def, options), ctx)
+  // An object that lingers (finalizers, grace period) comes back as it now is; one that
+  // is gone is answered with a Success Status, except for the kinds upstream returns.
+  if (deleted && !deleteReturnsObject(def)) {
+    // Upstream leaves `code` out of this Status.
+    const { code: _code, ...status } = success({ name, ...(def.group ? { group: def.group } : {}), kind: def.plural, uid: stored.object.metadata.uid })
+    return sendBody(reply, 200, status, undefined, format, wantsPretty(query))
+  }
   return sendBody(reply, 200, ctx.dryRun ? stored.object : undefined, ctx.dryRun ? undefined : stored.json, format, wantsPretty(query))
 }
 

@@ -111,3 +111,13 @@ export function definitionClosure(roots: Iterable<string>): string[] {
   }
   return [...seen].sort()
 }
+
+/**
+ * Whether upstream answers an immediate DELETE of this kind with the deleted
+ * object (pods, services, ...) rather than a Success Status; read from the
+ * DELETE response schemas of the generated upstream spec.
+ */
+export function deleteReturnsObject(gvk: GroupVersionKind): boolean {
+  const name = definitionNameFor(gvk)
+  return name !== undefined && generatedDefinitions().deleteReturnsObject.includes(name)
+}

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { Registry } from '../registry/registry.ts'
 import type { ResourceDefinition } from '../registry/types.ts'
-import { definitionClosure, definitionNameFor, generatedDefinitions, type GroupVersionKind, type Schema } from './definitions.ts'
+import { definitionClosure, definitionNameFor, deleteReturnsObject, generatedDefinitions, type GroupVersionKind, type Schema } from './definitions.ts'
 import { customDefinitionName } from './kind-schema.ts'
 import { groupVersionPath, pathItems, type PathItem, type SchemaNames } from './operations.ts'
 import { groupVersionDocument, toV3Schema } from './v3-document.ts'
@@ -33,10 +33,7 @@ const schemaNames: SchemaNames = {
     const name = definitionNameFor(gvk)
     return name && generatedDefinitions().definitions[`${name}List`] ? `${name}List` : `${customDefinitionName(gvk)}List`
   },
-  deleteReturnsObject: (gvk) => {
-    const name = definitionNameFor(gvk)
-    return name !== undefined && generatedDefinitions().deleteReturnsObject.includes(name)
-  },
+  deleteReturnsObject,
 }
 
 /** The open schemas (v2 form) of a kind without an upstream definition, and of its list. */
