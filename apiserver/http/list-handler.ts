@@ -9,7 +9,10 @@ import type { ResourceDefinition } from '../registry/types.ts'
 import { negotiate, wantsPretty } from './negotiation.ts'
 import { compileSelection } from './selection.ts'
 import { decodeContinue, encodeContinue } from './continue-token.ts'
-import { listJson, sendBody } from './responses.ts'
+import { jsonContentType, listJson, listStream, sendBody } from './responses.ts'
+
+/** Lists longer than this are streamed in chunks rather than sent as one string. */
+const streamListsFrom = 500
 import { parseIncludeObject, toTable } from './table.ts'
 import { type Query, one, int } from './query-params.ts'
 import type { HandlerDeps } from './resource-handlers.ts'
@@ -89,6 +92,9 @@ export async function list(deps: HandlerDeps, def: ResourceDefinition, namespace
     const body = { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${format.version}`, metadata, items: page.items.map((s) => ({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${format.version}`, metadata: s.object.metadata })) }
     return sendBody(reply, 200, body, undefined, { type: 'json' }, pretty)
   }
-  const text = listJson(apiVersionOf(def.group, def.version), `${def.kind}List`, metadata, page.items.map((s) => s.json))
-  return sendBody(reply, 200, undefined, text, format, pretty)
+  const items = page.items.map((s) => s.json)
+  if (format.type === 'json' && !pretty && items.length > streamListsFrom) {
+    return reply.code(200).header('content-type', jsonContentType).send(listStream(apiVersionOf(def.group, def.version), `${def.kind}List`, metadata, items))
+  }
+  return sendBody(reply, 200, undefined, listJson(apiVersionOf(def.group, def.version), `${def.kind}List`, metadata, items), format, pretty)
 }
