@@ -31,5 +31,5 @@ export function writeContext(request: FastifyRequest, query: Query, now: Date): 
   for (const v of values) if (v !== 'All') throw StatusError.badRequest(`Invalid dry run value "${v}": valid values are "All"`)
   const manager = one(query.fieldManager) ?? managerFromUserAgent(request.headers['user-agent'])
   if (manager.length > 128) throw StatusError.invalid('', 'PatchOptions', '', [{ type: 'FieldValueTooLong', field: 'fieldManager', message: 'Too long: may not be more than 128 bytes' }])
-  return { manager, dryRun: values.length > 0, now }
+  return { manager, dryRun: values.length > 0, now, warnings: [] }
 }

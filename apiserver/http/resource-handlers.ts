@@ -118,6 +118,7 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
       addWarnings(reply, validateRequestObject(def, fieldValidation, body, jsonText(request.body, request.headers['content-type'])))
       const ctx = writeContext(request, query, now)
       const stored = await deps.rest.create(def, namespace, body, ctx)
+      addWarnings(reply, ctx.warnings)
       return sendBody(reply, 201, ctx.dryRun ? stored.object : undefined, ctx.dryRun ? undefined : stored.json, format, pretty)
     }
     case 'update': {
@@ -128,6 +129,7 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
       addWarnings(reply, validateRequestObject(def, fieldValidation, body, jsonText(request.body, request.headers['content-type'])))
       const ctx = writeContext(request, query, now)
       const stored = await deps.rest.update(def, namespace, name!, () => body, ctx)
+      addWarnings(reply, ctx.warnings)
       return sendBody(reply, 200, undefined, stored.json, format, pretty)
     }
     case 'patch': {
@@ -139,6 +141,7 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
       const force = checkPatchOptions(patchType, { fieldManager: one(query.fieldManager), force: one(query.force) })
       if (patchType === applyPatchType) {
         const { stored, created } = await deps.rest.apply(def, namespace, name!, patch, ctx, { force })
+        addWarnings(reply, ctx.warnings)
         return sendBody(reply, created ? 201 : 200, undefined, stored.json, format, pretty)
       }
       let warnings: string[] = []
@@ -147,7 +150,7 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
         warnings = validatePatchedObject(def, fieldValidation, next, patchType, patch, jsonText(request.body, request.headers['content-type']))
         return next
       }, ctx)
-      addWarnings(reply, warnings)
+      addWarnings(reply, [...warnings, ...(ctx.warnings ?? [])])
       return sendBody(reply, 200, undefined, stored.json, format, pretty)
     }
     case 'delete':

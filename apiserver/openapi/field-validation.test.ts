@@ -141,9 +141,12 @@ describe('warnings', () => {
   it('formats upstream Warning headers, escaped and deduplicated', () => {
     expect(warningHeader('unknown field "spec.foo"')).toBe('299 - "unknown field \\"spec.foo\\""')
     const headers: Record<string, string[]> = {}
-    addWarnings({ header: (name, value) => (headers[name] = value) }, ['a', 'b', 'a'])
+    const reply = { header: (name: string, value: string[]) => (headers[name] = value), getHeader: (name: string) => headers[name] }
+    addWarnings(reply, ['a', 'b', 'a'])
     expect(headers).toEqual({ warning: ['299 - "a"', '299 - "b"'] })
-    addWarnings({ header: () => expect.unreachable() }, [])
+    addWarnings(reply, ['b', 'c'])
+    expect(headers).toEqual({ warning: ['299 - "a"', '299 - "b"', '299 - "c"'] })
+    addWarnings({ header: () => expect.unreachable(), getHeader: () => undefined }, [])
   })
 
   it('reads JSON bodies only', () => {

@@ -128,8 +128,13 @@ export function jsonText(body: unknown, contentType: string | undefined): string
 }
 
 /** Adds one `Warning` header per message, as upstream's warning recorder does (deduplicated). */
-export function addWarnings(reply: { header(name: string, value: string[]): unknown }, warnings: string[]): void {
-  if (warnings.length > 0) reply.header('warning', [...new Set(warnings)].map(warningHeader))
+/** Adds `Warning` headers, keeping those already set on the reply; each text once. */
+export function addWarnings(reply: { header(name: string, value: string[]): unknown; getHeader(name: string): unknown }, warnings: readonly string[] | undefined): void {
+  if (!warnings || warnings.length === 0) return
+  const present = reply.getHeader('warning')
+  const existing = present === undefined ? [] : Array.isArray(present) ? present.map(String) : [String(present)]
+  const added = [...new Set(warnings)].map(warningHeader).filter((h) => !existing.includes(h))
+  if (added.length > 0) reply.header('warning', [...existing, ...added])
 }
 
 /** A `Warning` response header value: `299 - "text"`, quotes and backslashes escaped. */

@@ -29,6 +29,8 @@ export interface WriteContext {
    * (the store keeps them); otherwise the write is recorded as an Update.
    */
   operation?: 'Apply' | 'Update'
+  /** Collects the strategy's warnings for the response's `Warning` headers. */
+  warnings?: string[]
 }
 
 /**
@@ -90,6 +92,7 @@ export class RestStore {
       // A virtual kind (SelfSubjectAccessReview) is never stored, so it needs no name.
       const metaErrors = def.virtual ? [] : this.validateMeta(def, obj)
       this.validate(def, obj, [...metaErrors, ...(strategy.validate?.(obj) ?? [])])
+      if (strategy.warnings) ctx.warnings?.push(...strategy.warnings(obj, undefined))
     })
     if (def.namespaced) this.checkNamespaceAcceptsContent(def, obj.metadata.namespace!, obj.metadata.name!)
 
@@ -223,6 +226,7 @@ export class RestStore {
           ? (def.strategy.validateStatusUpdate?.(next, prev) ?? [])
           : [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...this.validateMeta(def, next), ...(def.strategy.validateUpdate?.(next, prev) ?? def.strategy.validate?.(next) ?? [])]
       this.validate(def, next, errors)
+      if (subresource !== 'status' && def.strategy.warnings) ctx.warnings?.push(...def.strategy.warnings(next, prev))
     })
 
     if (ctx.operation !== 'Apply') updateManagedFields(prev, next, { manager: ctx.manager, apiVersion: next.apiVersion!, subresource }, ctx.now)

@@ -25,6 +25,12 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   /** Status subresource writes: keep everything but status from `prev`. Default: exactly that. */
   prepareForStatusUpdate?(next: T, prev: T): void
   validateStatusUpdate?(next: T, prev: T): FieldError[]
+  /**
+   * Upstream's WarningsOnCreate/WarningsOnUpdate: texts sent back as
+   * `Warning` headers (deprecated labels, annotations, volume plugins ...);
+   * `prev` is undefined on create. Runs after validation passed.
+   */
+  warnings?(obj: T, prev: T | undefined): string[]
 }
 
 export interface ScaleSubresource {

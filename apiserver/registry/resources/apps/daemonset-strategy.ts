@@ -15,6 +15,7 @@ import { defaultPodTemplate } from '../core/pod-spec-defaults.ts'
 import { validateCollisionCountNotDecremented, validateReplicaStatus } from '../replica-status.ts'
 import { keepStatus, resetStatus, startGeneration } from '../spec-and-status.ts'
 import { validateDaemonSetRollingUpdate, type RollingUpdate } from './rolling-update.ts'
+import { templateWarnings } from '../core/pod-warnings.ts'
 
 export const templateGenerationAnnotation = 'deprecated.daemonset.template.generation'
 
@@ -75,6 +76,7 @@ function setTemplateGeneration(ds: DaemonSet, value: number): void {
 }
 
 export const daemonSetStrategy: Strategy<DaemonSet> = {
+  warnings: (obj, prev) => templateWarnings(obj.spec?.template, prev === undefined ? undefined : prev.spec?.template, 'spec.template'),
   defaults: defaultDaemonSet,
   prepareForCreate(ds) {
     resetStatus(ds, { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 })

@@ -15,6 +15,7 @@ import { defaultPodTemplate } from '../core/pod-spec-defaults.ts'
 import { keepStatus, resetStatus, startGeneration } from '../spec-and-status.ts'
 import { validateCollisionCountNotDecremented, validateReplicaStatus } from '../replica-status.ts'
 import { validateDeploymentRollingUpdate, type RollingUpdate } from './rolling-update.ts'
+import { templateWarnings } from '../core/pod-warnings.ts'
 
 export interface Deployment extends KubeObject {
   spec?: {
@@ -79,6 +80,7 @@ export function validateDeployment(d: Deployment): FieldError[] {
 }
 
 export const deploymentStrategy: Strategy<Deployment> = {
+  warnings: (obj, prev) => templateWarnings(obj.spec?.template, prev === undefined ? undefined : prev.spec?.template, 'spec.template'),
   defaults: defaultDeployment,
   prepareForCreate(d) {
     resetStatus(d)

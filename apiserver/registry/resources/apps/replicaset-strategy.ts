@@ -11,6 +11,7 @@ import type { Strategy } from '../../types.ts'
 import { defaultPodTemplate } from '../core/pod-spec-defaults.ts'
 import { bumpGenerationOnSpecChange, keepStatus, resetStatus, startGeneration } from '../spec-and-status.ts'
 import { validateReplicaStatus } from '../replica-status.ts'
+import { templateWarnings } from '../core/pod-warnings.ts'
 
 export interface ReplicaSet extends KubeObject {
   spec?: { replicas?: number; minReadySeconds?: number; selector?: LabelSelectorObject; template?: PodTemplateSpec; [field: string]: unknown }
@@ -29,6 +30,7 @@ function validateReplicaSet(rs: ReplicaSet): FieldError[] {
 }
 
 export const replicaSetStrategy: Strategy<ReplicaSet> = {
+  warnings: (obj, prev) => templateWarnings(obj.spec?.template, prev === undefined ? undefined : prev.spec?.template, 'spec.template'),
   defaults(rs) {
     rs.spec ??= {}
     rs.spec.replicas ??= 1

@@ -14,6 +14,7 @@ import type { Strategy } from '../../types.ts'
 import { defaultPodTemplate } from '../core/pod-spec-defaults.ts'
 import { validateCollisionCountNotDecremented, validateReplicaStatus } from '../replica-status.ts'
 import { bumpGenerationOnSpecChange, keepStatus, resetStatus, startGeneration } from '../spec-and-status.ts'
+import { templateWarnings } from '../core/pod-warnings.ts'
 
 interface StatefulSetSpec {
   replicas?: number
@@ -128,6 +129,7 @@ function validateStatefulSetUpdate(next: StatefulSet, prev: StatefulSet): FieldE
 }
 
 export const statefulSetStrategy: Strategy<StatefulSet> = {
+  warnings: (obj, prev) => templateWarnings(obj.spec?.template, prev === undefined ? undefined : prev.spec?.template, 'spec.template'),
   defaults: defaultStatefulSet,
   prepareForCreate(sts) {
     resetStatus(sts, { replicas: 0, availableReplicas: 0 })

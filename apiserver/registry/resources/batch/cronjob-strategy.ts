@@ -10,6 +10,7 @@ import type { Strategy } from '../../types.ts'
 import { defaultPodTemplate } from '../core/pod-spec-defaults.ts'
 import { bumpGenerationOnSpecChange, keepStatus, resetStatus, startGeneration } from '../spec-and-status.ts'
 import { validateJobSpec, type JobSpec } from './job-spec-validation.ts'
+import { templateWarnings } from '../core/pod-warnings.ts'
 
 export interface CronJob extends KubeObject {
   spec?: {
@@ -57,6 +58,7 @@ function validateCronJob(cj: CronJob): FieldError[] {
 }
 
 export const cronJobStrategy: Strategy<CronJob> = {
+  warnings: (cj, prev) => templateWarnings(cj.spec?.jobTemplate?.spec?.template, prev === undefined ? undefined : prev.spec?.jobTemplate?.spec?.template, 'spec.jobTemplate.spec.template'),
   defaults(cj) {
     const spec = (cj.spec ??= {})
     spec.concurrencyPolicy ||= 'Allow'

@@ -13,6 +13,7 @@ import type { Strategy } from '../../types.ts'
 import { defaultPodTemplate } from '../core/pod-spec-defaults.ts'
 import { bumpGenerationOnSpecChange, keepStatus, resetStatus, startGeneration } from '../spec-and-status.ts'
 import { validateJobSpec, type JobSpec } from './job-spec-validation.ts'
+import { templateWarnings } from '../core/pod-warnings.ts'
 
 export const controllerUidLabel = 'batch.kubernetes.io/controller-uid'
 export const jobNameLabel = 'batch.kubernetes.io/job-name'
@@ -106,6 +107,7 @@ function validateJobUpdate(next: Job, prev: Job): FieldError[] {
 }
 
 export const jobStrategy: Strategy<Job> = {
+  warnings: (obj, prev) => templateWarnings(obj.spec?.template, prev === undefined ? undefined : prev.spec?.template, 'spec.template'),
   defaults(job) {
     job.spec ??= {}
     defaultJobSpec(job.spec)

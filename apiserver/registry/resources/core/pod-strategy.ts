@@ -8,6 +8,7 @@ import { bumpGenerationOnSpecChange, keepStatus, startGeneration } from '../spec
 import { applyPodAdmissionDefaults } from './pod-admission-defaults.ts'
 import { computePodQOS } from './pod-qos.ts'
 import { defaultPodSpec } from './pod-spec-defaults.ts'
+import { podSpecWarnings } from './pod-warnings.ts'
 
 /** SetDefaults_Pod: the defaults a Pod gets on top of its PodSpec's (templates do not get these). */
 function defaultPod(pod: Pod): void {
@@ -38,6 +39,7 @@ function defaultRequestsFromLimits(container: Container): void {
 }
 
 export const podStrategy: Strategy<Pod> = {
+  warnings: (pod) => podSpecWarnings(pod.spec, pod.metadata),
   defaults: defaultPod,
   prepareForCreate(pod) {
     pod.spec ??= {}

@@ -12,6 +12,7 @@ import type { Strategy } from '../../types.ts'
 import { validateReplicaStatus } from '../replica-status.ts'
 import { bumpGenerationOnSpecChange, keepStatus, resetStatus, startGeneration } from '../spec-and-status.ts'
 import { defaultPodTemplate } from './pod-spec-defaults.ts'
+import { templateWarnings } from './pod-warnings.ts'
 
 export interface ReplicationController extends KubeObject {
   spec?: { replicas?: number; minReadySeconds?: number; selector?: Record<string, string>; template?: PodTemplateSpec; [field: string]: unknown }
@@ -44,6 +45,7 @@ function validateReplicationController(rc: ReplicationController): FieldError[] 
 }
 
 export const replicationControllerStrategy: Strategy<ReplicationController> = {
+  warnings: (obj, prev) => templateWarnings(obj.spec?.template, prev === undefined ? undefined : prev.spec?.template, 'spec.template'),
   defaults: defaultReplicationController,
   prepareForCreate(rc) {
     resetStatus(rc, { replicas: 0 })
