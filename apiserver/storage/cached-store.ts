@@ -62,7 +62,7 @@ export class CachedStore implements Store {
     if (options.backend !== undefined) {
       // Objects are parsed on first use, not here: start-up stays fast and
       // objects nobody reads cost only their JSON text.
-      const meta = await options.backend.load((key, json) => loaded.set(key, new LoadedObject(key, json)))
+      const meta = await options.backend.load((key, json) => loaded.set(key, new HeldObject(key, json)))
       revision = meta.revision
     }
     return new CachedStore(options, loaded, revision)
@@ -300,25 +300,39 @@ export class CachedStore implements Store {
  */
 function storedAt(key: string, object: KubeObject, revision: number): StoredObject {
   const versioned: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } }
-  return { key, object: versioned, json: JSON.stringify(versioned), revision }
+  return new HeldObject(key, JSON.stringify(versioned), revision, versioned)
 }
 
-/** A stored object read back from disk, parsed when first looked at. */
-class LoadedObject implements StoredObject {
+/**
+ * A stored object kept as its JSON text, the form LIST, GET and watch send.
+ * The parsed form is held only weakly: it is there while something uses it
+ * (a write in progress, a selector being matched) and the garbage collector
+ * may drop it afterwards, so memory holds each object about once, not twice.
+ * Objects read back from disk start with no parsed form at all.
+ */
+class HeldObject implements StoredObject {
   readonly key: string
   readonly json: string
-  private parsed: KubeObject | undefined
+  private knownRevision: number | undefined
+  private parsed: WeakRef<KubeObject> | undefined
 
-  constructor(key: string, json: string) {
+  constructor(key: string, json: string, revision?: number, object?: KubeObject) {
     this.key = key
     this.json = json
+    this.knownRevision = revision
+    if (object) this.parsed = new WeakRef(object)
   }
 
   get object(): KubeObject {
-    return (this.parsed ??= JSON.parse(this.json) as KubeObject)
+    let object = this.parsed?.deref()
+    if (!object) {
+      object = JSON.parse(this.json) as KubeObject
+      this.parsed = new WeakRef(object)
+    }
+    return object
   }
 
   get revision(): number {
-    return Number(this.object.metadata?.resourceVersion) || 0
+    return (this.knownRevision ??= Number(this.object.metadata?.resourceVersion) || 0)
   }
 }
