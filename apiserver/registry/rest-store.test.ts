@@ -132,3 +132,15 @@ describe('RestStore with a strategy that meets a wrongly typed field', () => {
     await store.close()
   })
 })
+
+describe('RestStore updates that break metadata', () => {
+  it('answers 400 when a patch turns metadata into something else', async () => {
+    const store = await openStore({ kind: 'memory' })
+    const rest = new RestStore(store)
+    await rest.create(namespaces, undefined, { metadata: { name: 'default' } }, ctx())
+    await rest.create(configmaps, 'default', { metadata: { name: 'c' } }, ctx())
+    await expectStatus(rest.update(configmaps, 'default', 'c', (cur) => ({ ...cur, metadata: 'oops' as never }), ctx()), 400, 'BadRequest')
+    expect(rest.get(configmaps, 'default', 'c').object.metadata.name).toBe('c')
+    await store.close()
+  })
+})

@@ -176,6 +176,9 @@ export class RestStore {
     const requested = change(current)
     if (!requested || typeof requested !== 'object' || Array.isArray(requested)) throw StatusError.badRequest('the body of the request must be an object')
     requested.metadata ??= {}
+    if (typeof requested.metadata !== 'object' || Array.isArray(requested.metadata)) {
+      throw StatusError.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`)
+    }
     const meta = requested.metadata
     if (meta.name !== undefined && meta.name !== name) {
       throw StatusError.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`)
