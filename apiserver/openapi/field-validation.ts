@@ -20,6 +20,7 @@ import { formatGoValue } from '../patch/go-format.ts'
 import type { GroupVersionKind } from './definitions.ts'
 import { schemaFor, type KindSchema, type SchemaNode } from './kind-schema.ts'
 import { duplicateFields } from './duplicate-fields.ts'
+import { firstTypeError } from './type-errors.ts'
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore'
 
@@ -92,7 +93,11 @@ function strictErrors(schema: KindSchema | undefined, directive: FieldValidation
  * @param json the request body, when it was JSON: duplicates are found there
  */
 export function validateRequestObject(gvk: GroupVersionKind, directive: FieldValidation, obj: unknown, json?: string): string[] {
-  const errors = strictErrors(schemaFor(gvk), directive, obj, json)
+  const schema = schemaFor(gvk)
+  // A value of the wrong JSON type fails decoding upstream, whatever fieldValidation says.
+  const typeError = schema && firstTypeError(schema.root, obj, gvk.kind)
+  if (typeError) throw StatusError.badRequest(`${gvk.kind} in version "${gvk.version}" cannot be handled as a ${gvk.kind}: ${typeError}`)
+  const errors = strictErrors(schema, directive, obj, json)
   if (errors.length === 0 || directive === 'Ignore') return []
   if (directive === 'Warn') return errors
   throw StatusError.badRequest(`${gvk.kind} in version "${gvk.version}" cannot be handled as a ${gvk.kind}: strict decoding error: ${errors.join(', ')}`)
@@ -106,12 +111,13 @@ export function validateRequestObject(gvk: GroupVersionKind, directive: FieldVal
  */
 export function validatePatchedObject(gvk: GroupVersionKind, directive: FieldValidation, patched: unknown, patchType: string, patch: unknown, patchText?: string): string[] {
   if (patchType === 'application/apply-patch+yaml') return []
+  const schema = schemaFor(gvk)
+  const typeError = schema && firstTypeError(schema.root, patched, gvk.kind)
+  if (typeError) throw StatusError.invalid('', '', '', [fieldErrors.invalid('patch', JSON.stringify(patched), typeError)])
   if (directive === 'Ignore') {
-    const schema = schemaFor(gvk)
     if (schema) unknownFields(schema.root, patched, true)
     return []
   }
-  const schema = schemaFor(gvk)
   const duplicates = patchText ? duplicateFields(patchText).map((p) => `duplicate field "${p}"`) : []
   const unknown = schema ? unknownFields(schema.root, patched, directive !== 'Strict') : []
   const errors = [...duplicates, ...unknown]

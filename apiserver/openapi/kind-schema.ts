@@ -43,7 +43,16 @@ export interface SchemaNode {
   readonly patchMergeKey?: string
   /** Unknown fields are kept (`x-kubernetes-preserve-unknown-fields`). */
   readonly preserveUnknownFields: boolean
+  /** Scalars: the JSON values the field takes (Go's decoder refuses the others). */
+  readonly scalarType?: ScalarType
 }
+
+/**
+ * What JSON a scalar field accepts: `string`, `integer` (`int32`/`int64`),
+ * `number`, `boolean`, or both numbers and strings (`int-or-string`,
+ * `quantity`, which Go decodes from either).
+ */
+export type ScalarType = 'string' | 'int32' | 'int64' | 'number' | 'boolean' | 'int-or-string' | 'quantity'
 
 export interface KindSchema {
   readonly gvk: GroupVersionKind
@@ -72,10 +81,35 @@ interface MutableNode {
   patchStrategy?: string
   patchMergeKey?: string
   preserveUnknownFields: boolean
+  scalarType?: ScalarType
 }
 
 const anyNode: SchemaNode = { type: 'any', preserveUnknownFields: true }
 const scalarNode: SchemaNode = { type: 'scalar', preserveUnknownFields: false }
+const scalarNodes = new Map<ScalarType | undefined, SchemaNode>()
+
+function sharedScalar(scalarType: ScalarType | undefined): SchemaNode {
+  let node = scalarNodes.get(scalarType)
+  if (!node) scalarNodes.set(scalarType, (node = scalarType ? { type: 'scalar', preserveUnknownFields: false, scalarType } : scalarNode))
+  return node
+}
+
+/** The JSON a scalar schema accepts; upstream's Quantity and IntOrString take numbers and strings. */
+function scalarTypeOf(schema: Schema, definition?: string): ScalarType | undefined {
+  if (definition?.endsWith('.resource.Quantity')) return 'quantity'
+  if (schema.format === 'int-or-string' || definition?.endsWith('.intstr.IntOrString')) return 'int-or-string'
+  switch (schema.type) {
+    case 'string':
+      return 'string'
+    case 'integer':
+      return schema.format === 'int32' ? 'int32' : 'int64'
+    case 'number':
+      return 'number'
+    case 'boolean':
+      return 'boolean'
+  }
+  return undefined
+}
 
 let compiled: Map<string, MutableNode> | undefined
 
@@ -86,34 +120,40 @@ function definitionNodes(): Map<string, MutableNode> {
   const nodes = new Map<string, MutableNode>()
   // Shells first, so that references (and cycles) resolve to one node per definition.
   for (const name of Object.keys(defs)) nodes.set(name, { type: 'any', definition: name, preserveUnknownFields: false })
-  for (const [name, schema] of Object.entries(defs)) Object.assign(nodes.get(name)!, compileSchema(schema, nodes))
+  const copies: Array<() => void> = []
+  for (const [name, schema] of Object.entries(defs)) {
+    const node = Object.assign(nodes.get(name)!, compileSchema(schema, nodes, copies))
+    if (node.type === 'scalar') node.scalarType = scalarTypeOf(schema, name)
+  }
+  // Copies of a definition (a $ref with its own patch strategy) are filled once every definition is.
+  for (const fill of copies) fill()
   compiled = nodes
   return nodes
 }
 
-function compileSchema(schema: Schema, nodes: Map<string, MutableNode>): MutableNode {
+function compileSchema(schema: Schema, nodes: Map<string, MutableNode>, copies: Array<() => void>): MutableNode {
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true
   if (schema.type === 'array') {
-    const node: MutableNode = { type: 'list', items: nodeOf(schema.items, nodes), listType: schema['x-kubernetes-list-type'] ?? 'atomic', preserveUnknownFields: false }
+    const node: MutableNode = { type: 'list', items: nodeOf(schema.items, nodes, copies), listType: schema['x-kubernetes-list-type'] ?? 'atomic', preserveUnknownFields: false }
     if (schema['x-kubernetes-list-map-keys']) node.listMapKeys = schema['x-kubernetes-list-map-keys']
     addPatchMeta(node, schema)
     return node
   }
   if (schema.properties) {
     const properties = new Map<string, SchemaNode>()
-    for (const [field, sub] of Object.entries(schema.properties)) properties.set(field, nodeOf(sub, nodes))
+    for (const [field, sub] of Object.entries(schema.properties)) properties.set(field, nodeOf(sub, nodes, copies))
     const node: MutableNode = { type: 'object', properties, mapType: schema['x-kubernetes-map-type'] ?? 'granular', preserveUnknownFields: preserve }
-    if (typeof schema.additionalProperties === 'object') node.values = nodeOf(schema.additionalProperties, nodes)
+    if (typeof schema.additionalProperties === 'object') node.values = nodeOf(schema.additionalProperties, nodes, copies)
     return node
   }
   if (typeof schema.additionalProperties === 'object') {
-    const node: MutableNode = { type: 'map', values: nodeOf(schema.additionalProperties, nodes), mapType: schema['x-kubernetes-map-type'] ?? 'granular', preserveUnknownFields: false }
+    const node: MutableNode = { type: 'map', values: nodeOf(schema.additionalProperties, nodes, copies), mapType: schema['x-kubernetes-map-type'] ?? 'granular', preserveUnknownFields: false }
     addPatchMeta(node, schema)
     return node
   }
   // An object without properties (FieldsV1, RawExtension) holds anything; so does an untyped schema.
   if (schema.type === 'object' || schema.type === undefined || preserve) return { type: 'any', preserveUnknownFields: true }
-  return { type: 'scalar', preserveUnknownFields: false }
+  return { type: 'scalar', preserveUnknownFields: false, scalarType: scalarTypeOf(schema) }
 }
 
 function addPatchMeta(node: MutableNode, schema: Schema): void {
@@ -121,7 +161,7 @@ function addPatchMeta(node: MutableNode, schema: Schema): void {
   if (schema['x-kubernetes-patch-merge-key']) node.patchMergeKey = schema['x-kubernetes-patch-merge-key']
 }
 
-function nodeOf(schema: Schema | undefined, nodes: Map<string, MutableNode>): SchemaNode {
+function nodeOf(schema: Schema | undefined, nodes: Map<string, MutableNode>, copies: Array<() => void>): SchemaNode {
   if (!schema) return anyNode
   if (schema.$ref) {
     const target = nodes.get(refName(schema.$ref))
@@ -129,12 +169,15 @@ function nodeOf(schema: Schema | undefined, nodes: Map<string, MutableNode>): Sc
     // List and map semantics sit beside the $ref only for arrays and maps, which are never $refs; a
     // field-level patch strategy beside a $ref (rare) is kept on a copy.
     if (!schema['x-kubernetes-patch-strategy'] && !schema['x-kubernetes-patch-merge-key']) return target
-    const copy: MutableNode = { ...target }
-    addPatchMeta(copy, schema)
+    const copy: MutableNode = { type: 'any', preserveUnknownFields: false }
+    copies.push(() => {
+      Object.assign(copy, target)
+      addPatchMeta(copy, schema)
+    })
     return copy
   }
-  const node = compileSchema(schema, nodes)
-  if (node.type === 'scalar' && !node.patchStrategy) return scalarNode
+  const node = compileSchema(schema, nodes, copies)
+  if (node.type === 'scalar' && !node.patchStrategy) return sharedScalar(node.scalarType)
   if (node.type === 'any' && node.preserveUnknownFields && !node.definition) return anyNode
   return node
 }
