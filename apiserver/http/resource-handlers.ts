@@ -91,6 +91,8 @@ export async function handleResource(deps: HandlerDeps, path: ResourcePath, requ
       const format = negotiate(request.headers.accept, { table: true })
       const selection = compileSelection(def, one(query.labelSelector), fieldSelector)
       const sendInitialEvents = flag(query.sendInitialEvents)
+      const rv = one(query.resourceVersion)
+      if (rv && !/^\d+$/.test(rv)) throw StatusError.badRequest(`invalid resource version: ${rv}`)
       if (sendInitialEvents && one(query.resourceVersionMatch) !== 'NotOlderThan') {
         throw StatusError.invalid('', 'ListOptions', '', [
           { type: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan' },

@@ -140,6 +140,12 @@ describe('watch on a memory apiserver', () => {
     }
   })
 
+  it('refuses a resourceVersion that is not a number with 400 BadRequest', async () => {
+    const res = await api.get(paths.configMaps('default'), { query: { watch: '1', resourceVersion: 'abc' } })
+    expect(res.status).toBe(400)
+    expect(res.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'invalid resource version: abc', code: 400 })
+  })
+
   it('sends BOOKMARKs carrying the current revision when allowWatchBookmarks=true', async () => {
     const ns = await createNamespace(api)
     const list = await api.read(paths.configMaps(ns))
