@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml'
 import { startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
 import { apiClient, createNamespace, type ApiClient, type Json } from '../support/api-client.ts'
 import { kubectlFor, kubectlVersions, type Kubectl } from '../support/kubectl.ts'
+import { kubectlSession } from '../support/kubectl-session.ts'
 import { configMap, paths, pod } from '../support/manifests.ts'
 
 const configMapYaml = (name: string, data: Record<string, string>) =>
@@ -64,28 +65,11 @@ function withoutManagedFields(obj: Json): Json {
 }
 
 describe.each(kubectlVersions())('kubectl $name against a random port', ({ binary }) => {
-  let server: ApiserverProcess
+  const session = kubectlSession(binary)
+  const { manifest } = session
   let api: ApiClient
   let kubectl: Kubectl
-  let dir: string
-
-  const manifest = (file: string, text: string) => {
-    const path = join(dir, file)
-    writeFileSync(path, text)
-    return path
-  }
-
-  beforeAll(async () => {
-    server = await startApiserverProcess({ storage: 'memory' })
-    api = apiClient(server.url)
-    kubectl = kubectlFor(binary, server.url)
-    dir = mkdtempSync(join(tmpdir(), 'kubeling-manifests-'))
-  })
-  afterAll(async () => {
-    await server?.cleanup()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-    if (kubectl) rmSync(kubectl.home, { recursive: true, force: true })
-  })
+  beforeAll(() => void ({ api, kubectl } = session))
 
   it('create -f a configmap; a second create reports AlreadyExists', async () => {
     const file = manifest('cfg.yaml', configMapYaml('cfg', { greeting: 'hello' }))

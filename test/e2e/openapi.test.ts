@@ -3,13 +3,11 @@
 // create/apply leave field validation to the server, client-side apply
 // computes its patch from the served schema, and the documents are cached the
 // way kube-apiserver lets them be.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
 import { apiClient, merge, strategic, type ApiClient, type Json } from '../support/api-client.ts'
-import { kubectlFor, kubectlVersions, type Kubectl } from '../support/kubectl.ts'
+import { kubectlVersions, type Kubectl } from '../support/kubectl.ts'
+import { kubectlSession } from '../support/kubectl-session.ts'
 import { paths } from '../support/manifests.ts'
 
 function deploymentYaml(options: { extraSpec?: string; containers: string }): string {
@@ -53,28 +51,11 @@ const oneContainer = `      - name: app
 `
 
 describe.each(kubectlVersions())('OpenAPI with kubectl $name', ({ binary }) => {
-  let server: ApiserverProcess
+  const session = kubectlSession(binary)
+  const { manifest } = session
   let api: ApiClient
   let kubectl: Kubectl
-  let dir: string
-
-  const manifest = (file: string, text: string) => {
-    const path = join(dir, file)
-    writeFileSync(path, text)
-    return path
-  }
-
-  beforeAll(async () => {
-    server = await startApiserverProcess({ storage: 'memory' })
-    api = apiClient(server.url)
-    kubectl = kubectlFor(binary, server.url)
-    dir = mkdtempSync(join(tmpdir(), 'kubeling-openapi-'))
-  })
-  afterAll(async () => {
-    await server?.cleanup()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-    if (kubectl) rmSync(kubectl.home, { recursive: true, force: true })
-  })
+  beforeAll(() => void ({ api, kubectl } = session))
 
   it('explain pods prints the kind and its fields with upstream descriptions', async () => {
     const out = await kubectl.ok(['explain', 'pods'])

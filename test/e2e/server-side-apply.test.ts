@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
 import { apiClient, type ApiClient, type Json } from '../support/api-client.ts'
 import { kubectlFor, kubectlVersions, layerTool, type Kubectl } from '../support/kubectl.ts'
+import { kubectlSession } from '../support/kubectl-session.ts'
 import { paths } from '../support/manifests.ts'
 
 const deploymentYaml = (options: { replicas: number; image?: string; tier?: boolean; ports?: boolean }) => `apiVersion: apps/v1
@@ -41,28 +42,11 @@ const configMapYaml = (data: Record<string, string>) =>
 const managers = (obj: Json) => obj.metadata.managedFields.map((e: Json) => [e.manager, e.operation])
 
 describe.each(kubectlVersions())('kubectl $name apply --server-side', ({ binary }) => {
-  let server: ApiserverProcess
+  const session = kubectlSession(binary)
+  const { manifest } = session
   let api: ApiClient
   let kubectl: Kubectl
-  let dir: string
-
-  const manifest = (file: string, text: string) => {
-    const path = join(dir, file)
-    writeFileSync(path, text)
-    return path
-  }
-
-  beforeAll(async () => {
-    server = await startApiserverProcess({ storage: 'memory' })
-    api = apiClient(server.url)
-    kubectl = kubectlFor(binary, server.url)
-    dir = mkdtempSync(join(tmpdir(), 'kubeling-ssa-'))
-  })
-  afterAll(async () => {
-    await server?.cleanup()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-    if (kubectl) rmSync(kubectl.home, { recursive: true, force: true })
-  })
+  beforeAll(() => void ({ api, kubectl } = session))
 
   it('creates, leaves an unchanged object alone, and updates', async () => {
     const file = manifest('web.yaml', deploymentYaml({ replicas: 2 }))
