@@ -2,7 +2,7 @@
 // (with the relaxed variable-name rule, on by default since v1.32).
 import { isConfigMapKey, isRelaxedEnvVarName } from '../../shared/name-validation.ts'
 import { childPath, fieldErrors, type FieldError } from './field-error.ts'
-import type { EnvFromSource, EnvVar } from './pod-types.ts'
+import type { EnvFromSource, EnvVar } from '../../shared/core-types.ts'
 import { nameIsDNSSubdomain } from './resource-names.ts'
 
 // Fields the downward API may expose as environment variables.

@@ -4,9 +4,9 @@ import { isDNS1123Label, isQualifiedName, isValidPortName } from '../../shared/n
 import { validateEnv, validateEnvFrom } from './container-env.ts'
 import { childPath, fieldErrors, type FieldError } from './field-error.ts'
 import { isNegativeMessage, isValidPortNum } from './number-fields.ts'
-import type { Container, ContainerPort, ResourceRequirements, VolumeMount } from './pod-types.ts'
+import type { Container, ContainerPort, ResourceRequirements, VolumeMount } from '../../shared/core-types.ts'
 import { validateLifecycle, validateProbe } from './probes.ts'
-import { parseQuantity, quantityFormatMessage } from './resource-quantity.ts'
+import { parseQuantity, quantityFormatMessage } from '../../shared/quantity.ts'
 
 const portProtocols = ['SCTP', 'TCP', 'UDP']
 const pullPolicies = ['Always', 'IfNotPresent', 'Never']

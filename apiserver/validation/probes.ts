@@ -3,7 +3,7 @@
 import { isValidPortName } from '../../shared/name-validation.ts'
 import { childPath, fieldErrors, type FieldError } from './field-error.ts'
 import { isValidPortNum, validateNonNegative } from './number-fields.ts'
-import type { Handler, Probe } from './pod-types.ts'
+import type { Handler, Probe } from '../../shared/core-types.ts'
 
 const probeActions = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const
 const hookActions = ['exec', 'httpGet', 'tcpSocket', 'sleep'] as const

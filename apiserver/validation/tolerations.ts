@@ -2,7 +2,7 @@
 import { isValidLabelValue, validateLabelName } from '../../shared/name-validation.ts'
 import { childPath, fieldErrors, type FieldError } from './field-error.ts'
 import { semanticEqual } from './object-diff.ts'
-import type { Toleration } from './pod-types.ts'
+import type { Toleration } from '../../shared/core-types.ts'
 
 const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute']
 

@@ -3,7 +3,7 @@
 // legacy in-tree plugins are accepted as given.
 import { isDNS1123Label } from '../../shared/name-validation.ts'
 import { childPath, fieldErrors, type FieldError } from './field-error.ts'
-import type { Volume } from './pod-types.ts'
+import type { Volume } from '../../shared/core-types.ts'
 
 // Upstream's order, which decides which source gets "more than 1" reported.
 export const volumeSources = [

@@ -2,7 +2,7 @@
 // ReplicaSet, Deployment, DaemonSet, StatefulSet): a valid template whose
 // pods restart forever and have no deadline.
 import { fieldErrors, type FieldError } from './field-error.ts'
-import type { PodTemplateSpec } from './pod-types.ts'
+import type { PodTemplateSpec } from '../../shared/core-types.ts'
 import { validatePodTemplateSpec } from './pod-spec.ts'
 
 /** `controllerKind` names the kind in upstream's message, e.g. "ReplicaSet" (Deployments say that too). */

@@ -7,7 +7,7 @@ import { fieldErrors, type FieldError } from '../../../validation/field-error.ts
 import { validateImmutableField } from '../../../validation/immutable-field.ts'
 import { validateNonNegative } from '../../../validation/number-fields.ts'
 import { semanticEqual } from '../../../validation/object-diff.ts'
-import type { PodTemplateSpec } from '../../../validation/pod-types.ts'
+import type { PodTemplateSpec } from '../../../../shared/core-types.ts'
 import { validateWorkloadSelector } from '../../../validation/workload-selector.ts'
 import { validateLongRunningTemplate } from '../../../validation/workload-template.ts'
 import type { Strategy } from '../../types.ts'

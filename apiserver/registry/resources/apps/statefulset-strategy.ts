@@ -8,7 +8,7 @@ import { fieldErrors, type FieldError } from '../../../validation/field-error.ts
 import { intOrPercentValue, validateNotMoreThan100Percent, validatePositiveIntOrPercent } from '../../../validation/int-or-percent.ts'
 import { validateNonNegative } from '../../../validation/number-fields.ts'
 import { semanticEqual } from '../../../validation/object-diff.ts'
-import type { PodTemplateSpec } from '../../../validation/pod-types.ts'
+import type { PodTemplateSpec } from '../../../../shared/core-types.ts'
 import { validateWorkloadSelector } from '../../../validation/workload-selector.ts'
 import type { Strategy } from '../../types.ts'
 import { defaultPodTemplate } from '../core/pod-spec-defaults.ts'

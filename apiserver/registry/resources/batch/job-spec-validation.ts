@@ -2,7 +2,7 @@
 import type { LabelSelectorObject } from '../../../../shared/label-selector.ts'
 import { childPath, fieldErrors, type FieldError } from '../../../validation/field-error.ts'
 import { validateNonNegative } from '../../../validation/number-fields.ts'
-import type { PodTemplateSpec } from '../../../validation/pod-types.ts'
+import type { PodTemplateSpec } from '../../../../shared/core-types.ts'
 import { validatePodTemplateSpec } from '../../../validation/pod-spec.ts'
 
 export interface JobSpec {

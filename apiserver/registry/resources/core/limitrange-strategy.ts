@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../../../shared/api-types.ts'
 import { isQualifiedName } from '../../../../shared/name-validation.ts'
 import { fieldErrors, type FieldError } from '../../../validation/field-error.ts'
-import { parseQuantity } from '../../../validation/resource-quantity.ts'
+import { parseQuantity } from '../../../../shared/quantity.ts'
 import type { Strategy } from '../../types.ts'
 
 type ResourceList = Record<string, string>

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../../../shared/api-types.ts'
 import { isValidLabelValue, validateLabelName } from '../../../../shared/name-validation.ts'
 import { childPath, fieldErrors, type FieldError } from '../../../validation/field-error.ts'
 import { semanticEqual } from '../../../validation/object-diff.ts'
-import { parseQuantity, quantityFormatMessage } from '../../../validation/resource-quantity.ts'
+import { parseQuantity, quantityFormatMessage } from '../../../../shared/quantity.ts'
 import type { Strategy } from '../../types.ts'
 import { keepStatus } from '../spec-and-status.ts'
 

@@ -5,7 +5,7 @@ import { validateLabelSelectorObject, type LabelSelectorObject } from '../../../
 import { fieldErrors, type FieldError } from '../../../validation/field-error.ts'
 import { validateImmutableField } from '../../../validation/immutable-field.ts'
 import { differingPaths, semanticEqual } from '../../../validation/object-diff.ts'
-import { parseQuantity } from '../../../validation/resource-quantity.ts'
+import { parseQuantity } from '../../../../shared/quantity.ts'
 import { nameIsDNSSubdomain } from '../../../validation/resource-names.ts'
 import type { Strategy } from '../../types.ts'
 import { keepStatus } from '../spec-and-status.ts'

@@ -6,7 +6,7 @@
 // - DefaultTolerationSeconds: tolerate not-ready/unreachable nodes for 300 s,
 //   so the node lifecycle controller evicts after five minutes.
 // - Priority: spec.priority from the priority class (0 without one).
-import type { PodSpec, Toleration } from '../../../validation/pod-types.ts'
+import type { PodSpec, Toleration } from '../../../../shared/core-types.ts'
 import { builtinPriorityClasses } from '../scheduling/priorityclasses.ts'
 
 export const defaultServiceAccountName = 'default'

@@ -1,8 +1,8 @@
 // A pod's quality-of-service class, decided once at creation from its
 // containers' cpu and memory requests and limits (upstream's ComputePodQOS).
 // The kubelet evicts BestEffort pods first and Guaranteed ones last.
-import type { PodSpec } from '../../../validation/pod-types.ts'
-import { parseQuantity } from '../../../validation/resource-quantity.ts'
+import type { PodSpec } from '../../../../shared/core-types.ts'
+import { parseQuantity } from '../../../../shared/quantity.ts'
 
 export type QOSClass = 'Guaranteed' | 'Burstable' | 'BestEffort'
 

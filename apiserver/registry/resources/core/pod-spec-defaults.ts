@@ -1,7 +1,7 @@
 // Defaults of a PodSpec wherever it appears (Pods and every workload
 // template), as upstream's SetDefaults_PodSpec, _Container, _Probe, _Volume
 // and the declarative defaults generated for core/v1.
-import type { Container, Handler, PodSpec, Probe, Volume } from '../../../validation/pod-types.ts'
+import type { Container, Handler, PodSpec, Probe, Volume } from '../../../../shared/core-types.ts'
 import { volumeSources } from '../../../validation/volumes.ts'
 
 export const defaultTerminationGracePeriodSeconds = 30

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Pod } from '../../../validation/pod-types.ts'
+import type { Pod } from '../../../../shared/core-types.ts'
 import { podUpdateForbiddenMessage } from '../../../validation/pod-update.ts'
 import { createFlow, rendered, updateFlow } from '../testing/strategy-flow.ts'
 import { pods } from './pods.ts'

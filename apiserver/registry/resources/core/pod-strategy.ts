@@ -1,6 +1,6 @@
 // Pod: defaults, create-time admission defaults, status on create, the narrow
 // set of spec changes an update may make, and the pods/status rules.
-import type { Container, Pod } from '../../../validation/pod-types.ts'
+import type { Container, Pod } from '../../../../shared/core-types.ts'
 import { validatePodCreate } from '../../../validation/pod-spec.ts'
 import { validatePodStatusUpdate, validatePodUpdate } from '../../../validation/pod-update.ts'
 import type { Strategy } from '../../types.ts'

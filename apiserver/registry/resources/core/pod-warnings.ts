@@ -3,7 +3,7 @@
 // silently merge away. They come back as `Warning` headers; nothing is refused.
 import { isDeepStrictEqual } from 'node:util'
 import type { ObjectMeta } from '../../../../shared/api-types.ts'
-import type { Container, PodSpec } from '../../../validation/pod-types.ts'
+import type { Container, PodSpec } from '../../../../shared/core-types.ts'
 
 const deprecatedNodeLabels: Record<string, string> = {
   'beta.kubernetes.io/arch': 'deprecated since v1.14; use "kubernetes.io/arch" instead',

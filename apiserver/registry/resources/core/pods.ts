@@ -1,6 +1,6 @@
 // core/v1 Pod. pods/binding, eviction, log, exec and the other connect
 // subresources are served by the HTTP layer, not declared here.
-import type { Pod } from '../../../validation/pod-types.ts'
+import type { Pod } from '../../../../shared/core-types.ts'
 import { defineResource } from '../../types.ts'
 import { podStrategy } from './pod-strategy.ts'
 import { podPrinter } from '../../../printers/pod-printer.ts'

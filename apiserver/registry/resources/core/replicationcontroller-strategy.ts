@@ -5,7 +5,7 @@ import { labelSelectorFromSet, matchesLabels } from '../../../../shared/label-se
 import { validateLabels } from '../../../../shared/name-validation.ts'
 import { fieldErrors, type FieldError } from '../../../validation/field-error.ts'
 import { validateNonNegative } from '../../../validation/number-fields.ts'
-import type { PodTemplateSpec } from '../../../validation/pod-types.ts'
+import type { PodTemplateSpec } from '../../../../shared/core-types.ts'
 import { selectorMismatchMessage } from '../../../validation/workload-selector.ts'
 import { validateLongRunningTemplate } from '../../../validation/workload-template.ts'
 import type { Strategy } from '../../types.ts'

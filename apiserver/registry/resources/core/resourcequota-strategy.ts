@@ -4,7 +4,7 @@ import type { KubeObject } from '../../../../shared/api-types.ts'
 import { isQualifiedName } from '../../../../shared/name-validation.ts'
 import { fieldErrors, type FieldError } from '../../../validation/field-error.ts'
 import { semanticEqual } from '../../../validation/object-diff.ts'
-import { parseQuantity, quantityFormatMessage } from '../../../validation/resource-quantity.ts'
+import { parseQuantity, quantityFormatMessage } from '../../../../shared/quantity.ts'
 import type { Strategy } from '../../types.ts'
 import { keepStatus, resetStatus } from '../spec-and-status.ts'
 

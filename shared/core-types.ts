@@ -1,7 +1,8 @@
-// The parts of core/v1 pod shapes that defaults and validation read. Every
-// interface keeps an index signature: objects must round-trip fields we do
-// not model. (These could move to shared/ once clients want typed pods.)
-import type { KubeObject, ObjectMeta } from '../../shared/api-types.ts'
+// The parts of core/v1 Pod and Node shapes that the apiserver's defaults and
+// validation and the components read. Every interface keeps an index
+// signature: objects must round-trip fields we do not model, and every field
+// is optional because the apiserver reads them before validating.
+import type { KubeObject, ObjectMeta } from './api-types.ts'
 
 type Open = { [field: string]: unknown }
 
@@ -98,6 +99,55 @@ export interface Toleration extends Open {
   tolerationSeconds?: number
 }
 
+export interface Taint extends Open {
+  key?: string
+  value?: string
+  effect?: string
+  timeAdded?: string
+}
+
+export interface LabelSelectorRequirementObject extends Open {
+  key?: string
+  operator?: string
+  values?: string[]
+}
+
+export interface NodeSelectorTerm extends Open {
+  matchExpressions?: LabelSelectorRequirementObject[]
+  matchFields?: LabelSelectorRequirementObject[]
+}
+
+export interface NodeAffinity extends Open {
+  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] }
+  preferredDuringSchedulingIgnoredDuringExecution?: Array<{ weight?: number; preference?: NodeSelectorTerm }>
+}
+
+export interface PodAffinityTerm extends Open {
+  labelSelector?: { matchLabels?: Record<string, string>; matchExpressions?: LabelSelectorRequirementObject[] } | null
+  namespaces?: string[]
+  namespaceSelector?: { matchLabels?: Record<string, string>; matchExpressions?: LabelSelectorRequirementObject[] } | null
+  topologyKey?: string
+  matchLabelKeys?: string[]
+  mismatchLabelKeys?: string[]
+}
+
+export interface WeightedPodAffinityTerm extends Open {
+  weight?: number
+  podAffinityTerm?: PodAffinityTerm
+}
+
+/** podAffinity and podAntiAffinity share this shape. */
+export interface PodAffinity extends Open {
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[]
+  preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[]
+}
+
+export interface Affinity extends Open {
+  nodeAffinity?: NodeAffinity
+  podAffinity?: PodAffinity
+  podAntiAffinity?: PodAffinity
+}
+
 export interface Volume extends Open {
   name?: string
 }
@@ -126,7 +176,7 @@ export interface PodSpec extends Open {
   securityContext?: PodSecurityContext
   hostname?: string
   subdomain?: string
-  affinity?: Open
+  affinity?: Affinity
   schedulerName?: string
   tolerations?: Toleration[]
   priorityClassName?: string
@@ -134,6 +184,18 @@ export interface PodSpec extends Open {
   preemptionPolicy?: string
   enableServiceLinks?: boolean
   schedulingGates?: Array<{ name?: string }>
+  overhead?: Record<string, string | number>
+}
+
+/** A pod or node condition. */
+export interface Condition extends Open {
+  type?: string
+  status?: string
+  reason?: string
+  message?: string
+  lastProbeTime?: string | null
+  lastTransitionTime?: string | null
+  lastHeartbeatTime?: string | null
 }
 
 export interface PodStatus extends Open {
@@ -142,7 +204,7 @@ export interface PodStatus extends Open {
   podIP?: string
   podIPs?: Array<{ ip?: string }>
   nominatedNodeName?: string
-  conditions?: Array<{ type?: string; status?: string; [field: string]: unknown }>
+  conditions?: Condition[]
   containerStatuses?: Open[]
   observedGeneration?: number
 }
@@ -155,4 +217,31 @@ export interface Pod extends KubeObject {
 export interface PodTemplateSpec extends Open {
   metadata?: ObjectMeta
   spec?: PodSpec
+}
+
+export interface NodeSpec extends Open {
+  unschedulable?: boolean
+  taints?: Taint[]
+  podCIDR?: string
+  podCIDRs?: string[]
+  providerID?: string
+}
+
+export interface NodeAddress extends Open {
+  type?: string
+  address?: string
+}
+
+export interface NodeStatus extends Open {
+  capacity?: Record<string, string | number>
+  allocatable?: Record<string, string | number>
+  conditions?: Condition[]
+  addresses?: NodeAddress[]
+  daemonEndpoints?: { kubeletEndpoint?: { Port?: number } }
+  nodeInfo?: Record<string, string>
+}
+
+export interface Node extends KubeObject {
+  spec?: NodeSpec
+  status?: NodeStatus
 }

@@ -1,7 +1,6 @@
 // Just enough of resource.Quantity to check and compare container resources
 // (`500m` < `1`, `1Gi` > `1G`). Values become floating-point numbers, which
 // is exact for every quantity a pod realistically asks for.
-// (If shared/ grows a full Quantity type, this file should give way to it.)
 
 export const quantityFormatMessage = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
