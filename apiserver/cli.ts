@@ -1,6 +1,6 @@
 // The apiserver command: flags → startApiserver, and a clean stop on SIGINT/SIGTERM.
 import { resolve } from 'node:path'
-import { parseFlags } from '../shared/flags.ts'
+import { parseDurationSeconds, parseFlags } from '../shared/flags.ts'
 import { createLogger } from '../shared/logger.ts'
 import { startApiserver } from './apiserver.ts'
 
@@ -13,13 +13,6 @@ const flags = parseFlags(process.argv.slice(2), {
   'watch-bookmark-interval': { type: 'string', default: '30s', description: 'how often watches that allow bookmarks get one' },
   'watch-history-size': { type: 'string', default: '10000', description: 'events kept for watches resuming from an older resourceVersion' },
 })
-
-function seconds(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text)
-  if (!m) throw new RangeError(`invalid duration ${JSON.stringify(text)}; use e.g. 500ms, 30s, 1m`)
-  const n = Number(m[1])
-  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n
-}
 
 const log = createLogger('apiserver', flags['log-level'] as string)
 const storage = flags.storage as string
@@ -35,7 +28,7 @@ try {
     storage,
     dataDir: resolve(flags['data-dir'] as string),
     logger: log,
-    bookmarkIntervalMs: seconds(flags['watch-bookmark-interval'] as string) * 1000,
+    bookmarkIntervalMs: parseDurationSeconds(flags['watch-bookmark-interval'] as string) * 1000,
     watchHistorySize: Number(flags['watch-history-size']),
   })
   const stop = async (signal: string) => {

@@ -17,7 +17,16 @@ export function envName(flag: string): string {
 export function parseFlags<K extends string>(argv: string[], specs: Record<K, FlagSpec>, env: NodeJS.ProcessEnv = process.env): Record<K, string | boolean> {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } }
   for (const [name, spec] of Object.entries<FlagSpec>(specs)) options[name] = { type: spec.type }
-  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false })
+  // Go's flag package (and so upstream components) takes `--leader-elect=false`; parseArgs does not.
+  const explicit: Record<string, boolean> = {}
+  const args = argv.filter((arg) => {
+    const m = /^--([^=]+)=(true|false)$/.exec(arg)
+    if (!m || (specs as Record<string, FlagSpec>)[m[1]]?.type !== 'boolean') return true
+    explicit[m[1]] = m[2] === 'true'
+    return false
+  })
+  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false })
+  Object.assign(values, explicit)
   if (values.help) {
     for (const [name, spec] of Object.entries<FlagSpec>(specs)) {
       process.stdout.write(`  --${name}${spec.type === 'string' ? ' VALUE' : ''}\t${spec.description} (env ${envName(name)}${spec.default !== undefined ? `, default ${spec.default}` : ''})\n`)
@@ -33,4 +42,18 @@ export function parseFlags<K extends string>(argv: string[], specs: Record<K, Fl
     else if (spec.default !== undefined) out[name] = spec.default
   }
   return out
+}
+
+/** A Go-style duration flag ('500ms', '15s', '1m', '1m30s', or bare seconds) in seconds. */
+export function parseDurationSeconds(text: string): number {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text)
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 }
+  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(text) ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null
+  if (!parts) throw new RangeError(`invalid duration ${JSON.stringify(text)}; use e.g. 500ms, 30s, 1m`)
+  let total = 0
+  for (const part of parts) {
+    const [, n, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part)!
+    total += Number(n) * units[unit]
+  }
+  return total
 }
