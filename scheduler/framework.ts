@@ -67,7 +67,9 @@ export function podKey(pod: Pod): string {
 
 export function hostPortsOf(pod: Pod): HostPort[] {
   const ports: HostPort[] = []
-  for (const container of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+  // Regular init containers have exited before the pod's ports matter; sidecars (restartPolicy Always) keep theirs.
+  const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')
+  for (const container of [...sidecars, ...(pod.spec?.containers ?? [])]) {
     for (const p of container.ports ?? []) {
       if (!p.hostPort) continue
       ports.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort })

@@ -27,6 +27,8 @@ export class SchedulerMetrics {
   readonly cacheSize: Gauge = this.registry.gauge('scheduler_scheduler_cache_size', 'Number of nodes, pods, and assumed (bound) pods in the scheduler cache.')
   readonly preemptionAttempts: Counter = this.registry.counter('scheduler_preemption_attempts_total', 'Total preemption attempts in the cluster till now')
   readonly preemptionVictims: Histogram = this.registry.histogram('scheduler_preemption_victims', 'Number of selected preemption victims', exponentialBuckets(1, 2, 7))
+  /** kubeling's own: cumulative seconds per stage (queue wait, filter, score, bind round trip), for the benchmark's breakdown. */
+  readonly stageSeconds: Gauge = this.registry.gauge('kubeling_scheduler_stage_seconds', 'Cumulative seconds spent per scheduling stage: queue (waiting in activeQ), filter, score, bind (binding round trips, overlapping).')
   readonly profile: string
 
   constructor(profile: string) {

@@ -41,8 +41,9 @@ function maxInto(total: ResourceList, other: ResourceList): void {
 function containerRequests(container: Container, nonZero: boolean): ResourceList {
   const list = resourceListOf(container.resources?.requests)
   if (nonZero) {
-    if (!list.get('cpu')) list.set('cpu', defaultMilliCPURequest)
-    if (!list.get('memory')) list.set('memory', defaultMemoryRequest)
+    // Only a missing request is replaced; an explicit 0 stays 0, as upstream.
+    if (!list.has('cpu')) list.set('cpu', defaultMilliCPURequest)
+    if (!list.has('memory')) list.set('memory', defaultMemoryRequest)
   }
   return list
 }
