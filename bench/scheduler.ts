@@ -4,7 +4,8 @@
 // the scheduler runs and times creation-to-binding. Prints pods/s and where
 // the scheduler's time went (queue, filter, score, bind) from its /metrics.
 //
-//   npx node bench/scheduler.ts   (BENCH_SCHED_NODES=1000 BENCH_SCHED_PODS=10000 BENCH_SCHED_LIVE_PODS=2000)
+//   npx node bench/scheduler.ts   (BENCH_SCHED_NODES=1000 BENCH_SCHED_PODS=10000 BENCH_SCHED_LIVE_PODS=2000;
+//                                  BENCH_SCHEDULER_NODE_FLAGS='--cpu-prof' to profile the scheduler)
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { Pool } from 'undici'
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
 
     const port = await freePort()
     const started = nowMs()
-    const child = spawn(process.execPath, [join(root, 'scheduler', 'main.ts'), '--server', apiserver.url, '--port', String(port), '--log-level', 'info', '--leader-elect=false'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root })
+    const nodeFlags = (process.env.BENCH_SCHEDULER_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+    const child = spawn(process.execPath, [...nodeFlags, join(root, 'scheduler', 'main.ts'), '--server', apiserver.url, '--port', String(port), '--log-level', 'info', '--leader-elect=false'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root })
     ownChild(child)
     const url = `http://127.0.0.1:${port}`
     const synced = new Promise<number>((resolve) => {

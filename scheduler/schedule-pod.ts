@@ -24,6 +24,8 @@ export type ScheduleResult =
       readonly numAllNodes: number
       /** Why each node was rejected (every node is evaluated before giving up). */
       readonly statuses: ReadonlyMap<string, Status>
+      /** Set when a preFilter rejected the pod everywhere (statuses then repeat it for every node). */
+      readonly preFilterStatus?: Status
       readonly state: CycleState
     }
 
@@ -84,7 +86,7 @@ export class PodScheduler {
     const rejected = runPreFilters(filters, state, pod, snapshot)
     if (rejected) {
       for (const node of nodes) statuses.set(node.name, rejected)
-      return { scheduled: false, numAllNodes: nodes.length, statuses, state }
+      return { scheduled: false, numAllNodes: nodes.length, statuses, state, preFilterStatus: rejected }
     }
 
     // A pod that preemption nominated a node for tries that node first.

@@ -16,7 +16,7 @@ import type { EventRecorder } from '../shared/event-recorder.ts'
 import type { Informer } from '../shared/informer/index.ts'
 import type { Logger } from '../shared/logger.ts'
 import { SchedulerCache } from './cache.ts'
-import { failureMessage } from './fit-error.ts'
+import { failureMessage, truncateEventMessage } from './fit-error.ts'
 import { podInfoOf, podKey, type ClusterEvent, type PodInfo } from './framework.ts'
 import type { SchedulerMetrics } from './metrics.ts'
 import { evaluatePreemption } from './preemption.ts'
@@ -247,9 +247,12 @@ export class Scheduler {
         metrics.preemptionVictims.observe({}, outcome.victims.length)
       } else {
         preemptionMessage = outcome.message
+        // No node could ever help: an earlier nomination is void.
+        if (outcome.clearNominatedNodeName && pod.status?.nominatedNodeName) nominatedNodeName = ''
       }
     }
-    const message = failureMessage(result.numAllNodes, result.statuses, preemptionMessage)
+    const preFilterMessage = result.preFilterStatus?.reasons.join(', ')
+    const message = failureMessage(result.numAllNodes, result.statuses, preemptionMessage, { preFilterMessage })
     queued.unschedulablePlugins.clear()
     for (const status of result.statuses.values()) if (status.plugin) queued.unschedulablePlugins.add(status.plugin)
     this.queue.addUnschedulableIfNotPresent(queued, cycle)
@@ -301,7 +304,7 @@ export class Scheduler {
 
   /** FailedScheduling Event and the PodScheduled=False condition, as upstream's handleSchedulingFailure. */
   #reportFailure(pod: Pod, reason: 'Unschedulable' | 'SchedulerError', message: string, nominatedNodeName?: string): void {
-    this.#opts.recorder.event(pod, 'Warning', 'FailedScheduling', message)
+    this.#opts.recorder.event(pod, 'Warning', 'FailedScheduling', truncateEventMessage(message))
     this.#track(this.#updateCondition(pod, reason, message, nominatedNodeName))
   }
 

@@ -15,11 +15,13 @@
 // selects the group with the selectors of the Services, ReplicaSets, ... that
 // own the pod; we do not watch those, so the group is the pods with the same
 // controller owner (ownerReferences uid), and a pod without one is not spread.
-import type { Node, Pod, Toleration } from '../../shared/core-types.ts'
+import type { Node, Pod } from '../../shared/core-types.ts'
 import {
   formatLabelSelector, isEmptyLabelSelector, labelSelectorFromObject, matchesLabels,
-  type LabelOperator, type LabelRequirement, type LabelSelector, type LabelSelectorObject,
+  type LabelRequirement, type LabelSelector, type LabelSelectorObject,
 } from '../../shared/label-selector.ts'
+import { compileRequiredNodeAffinity } from '../../shared/node-selector.ts'
+import { findUntoleratedTaint, isDoNotScheduleTaint } from '../../shared/taints.ts'
 import {
   maxNodeScore, success, unresolvable, unschedulable,
   type CycleState, type FilterPlugin, type NodeInfo, type PodInfo, type ScorePlugin, type Snapshot, type Status,
@@ -128,64 +130,13 @@ function constraintsOf(pod: Pod, action: 'DoNotSchedule' | 'ScheduleAnyway'): Co
 
 // ---- Node inclusion: the pod's required node affinity and its tolerations ----
 
-const nodeSelectorOperators: Record<string, LabelOperator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!', Gt: 'gt', Lt: 'lt' }
-
-function requirementOf(expr: { key?: string; operator?: string; values?: string[] }): LabelRequirement | undefined {
-  const operator = Object.hasOwn(nodeSelectorOperators, expr.operator ?? '') ? nodeSelectorOperators[expr.operator ?? ''] : undefined
-  const values = expr.values ?? []
-  if (!operator || !expr.key) return undefined
-  if ((operator === 'in' || operator === 'notin') && values.length === 0) return undefined
-  if ((operator === 'exists' || operator === '!') && values.length > 0) return undefined
-  if ((operator === 'gt' || operator === 'lt') && (values.length !== 1 || !/^[+-]?\d+$/.test(values[0]))) return undefined
-  return { key: expr.key, operator, values }
-}
-
-/** Upstream's RequiredNodeAffinity.Match: nodeSelector AND (any of the nodeSelectorTerms); invalid terms match nothing. */
-function compileNodeAffinity(pod: Pod): (node: Node) => boolean {
-  const nodeSelector = Object.entries(pod.spec?.nodeSelector ?? {})
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
-  const terms = required
-    ? (required.nodeSelectorTerms ?? []).flatMap((term) => {
-        const exprs = term.matchExpressions ?? []
-        const fields = term.matchFields ?? []
-        if (exprs.length + fields.length === 0) return []
-        const labelReqs = exprs.map(requirementOf)
-        const fieldReqs = fields.map((f) => (f.key === 'metadata.name' && (f.operator === 'In' || f.operator === 'NotIn') ? requirementOf(f) : undefined))
-        if (labelReqs.includes(undefined) || fieldReqs.includes(undefined)) return []
-        return [{ labels: labelReqs as LabelRequirement[], fields: fieldReqs as LabelRequirement[] }]
-      })
-    : undefined
-  if (nodeSelector.length === 0 && terms === undefined) return () => true
-  return (node) => {
-    const labels = node.metadata.labels ?? {}
-    if (!nodeSelector.every(([k, v]) => labelValue(labels, k) === v)) return false
-    if (terms === undefined) return true
-    const fields = { 'metadata.name': node.metadata.name ?? '' }
-    return terms.some((t) =>
-      matchesLabels({ requirements: t.labels, matchesNothing: false }, labels) &&
-      matchesLabels({ requirements: t.fields, matchesNothing: false }, fields))
-  }
-}
-
-function tolerates(t: Toleration, taint: { key?: string; value?: string; effect?: string }): boolean {
-  if (t.effect && t.effect !== taint.effect) return false
-  if (t.key && t.key !== taint.key) return false
-  const operator = t.operator ?? ''
-  if (operator === '' || operator === 'Equal') return (t.value ?? '') === (taint.value ?? '')
-  return operator === 'Exists'
-}
-
-/** A NoSchedule/NoExecute taint the pod does not tolerate. */
-function hasUntoleratedTaint(pod: Pod, node: Node): boolean {
-  const tolerations = pod.spec?.tolerations ?? []
-  return (node.spec?.taints ?? []).some((taint) =>
-    (taint.effect === 'NoSchedule' || taint.effect === 'NoExecute') && !tolerations.some((t) => tolerates(t, taint)))
-}
-
 /** Which nodes a constraint counts pods on, beyond carrying its topology key. */
 function inclusion(pod: Pod): (c: Constraint, node: Node) => boolean {
-  const affinity = compileNodeAffinity(pod)
-  return (c, node) => (!c.honorNodeAffinity || affinity(node)) && (!c.honorTaints || !hasUntoleratedTaint(pod, node))
+  const affinity = compileRequiredNodeAffinity(pod.spec)
+  const tolerations = pod.spec?.tolerations
+  return (c, node) =>
+    (!c.honorNodeAffinity || !affinity || affinity(node)) &&
+    (!c.honorTaints || !findUntoleratedTaint(node.spec?.taints, tolerations, isDoNotScheduleTaint))
 }
 
 function hasAllKeys(labels: Record<string, string>, constraints: readonly Constraint[]): boolean {
@@ -215,6 +166,54 @@ function countMatching(node: NodeInfo, c: Constraint): number {
   return n
 }
 
+/**
+ * Matching pods per domain over every node of the snapshot, for one
+ * constraint of one kind of pod. Kept between cycles and brought up to date
+ * by visiting only nodes whose generation moved: the replicas of one owner
+ * ask the same question again and again, and each cycle changes one node.
+ */
+interface DomainTotals {
+  nodes: readonly NodeInfo[]
+  perNode: Map<NodeInfo, { generation: number; domain: string | undefined; count: number }>
+  totals: Map<string, number>
+}
+
+const domainTotalsCache = new Map<string, DomainTotals>()
+const domainTotalsCacheSize = 64
+
+function domainTotals(
+  snapshot: Snapshot, pod: Pod, c: Constraint, included: (c: Constraint, node: Node) => boolean, requiredKeys: readonly Constraint[],
+): ReadonlyMap<string, number> {
+  const spec = pod.spec
+  const key = JSON.stringify([
+    c.countKey, c.topologyKey, requiredKeys.map((r) => r.topologyKey),
+    c.honorNodeAffinity, c.honorNodeAffinity ? [spec?.nodeSelector, spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution] : null,
+    c.honorTaints, c.honorTaints ? spec?.tolerations : null,
+  ])
+  let entry = domainTotalsCache.get(key)
+  if (!entry || entry.nodes !== snapshot.nodes) {
+    entry = { nodes: snapshot.nodes, perNode: new Map(), totals: new Map() }
+    if (domainTotalsCache.size >= domainTotalsCacheSize) domainTotalsCache.delete(domainTotalsCache.keys().next().value!)
+  } else {
+    domainTotalsCache.delete(key) // re-inserted below: most recently used last
+  }
+  domainTotalsCache.set(key, entry)
+  const { perNode, totals } = entry
+  for (const info of snapshot.nodes) {
+    const seen = perNode.get(info)
+    if (seen && seen.generation === info.generation) continue
+    if (seen?.domain !== undefined) totals.set(seen.domain, totals.get(seen.domain)! - seen.count)
+    const node = info.node
+    const labels = info.labels()
+    const eligible = node !== undefined && hasAllKeys(labels, requiredKeys) && included(c, node)
+    const domain = eligible ? labels[c.topologyKey] : undefined
+    const count = domain === undefined ? 0 : countMatching(info, c)
+    if (domain !== undefined) totals.set(domain, (totals.get(domain) ?? 0) + count)
+    perNode.set(info, { generation: info.generation, domain, count })
+  }
+  return totals
+}
+
 function errorStatus(what: string, err: unknown): Status {
   return { code: 'Error', reasons: [`${what}: ${(err as Error).message}`] }
 }
@@ -242,17 +241,8 @@ function preFilter(state: CycleState, pod: PodInfo, snapshot: Snapshot): Status 
   }
   const included = inclusion(pod.pod)
   const matchNum = constraints.map(() => new Map<string, number>())
-  for (const info of snapshot.nodes) {
-    const node = info.node
-    if (!node) continue
-    const labels = info.labels()
-    if (!hasAllKeys(labels, constraints)) continue
-    for (let i = 0; i < constraints.length; i++) {
-      const c = constraints[i]
-      if (!included(c, node)) continue
-      const value = labels[c.topologyKey]
-      matchNum[i].set(value, (matchNum[i].get(value) ?? 0) + countMatching(info, c))
-    }
+  for (let i = 0; i < constraints.length; i++) {
+    for (const [domain, count] of domainTotals(snapshot, pod.pod, constraints[i], included, constraints)) matchNum[i].set(domain, count)
   }
   const minMatchNum = constraints.map((c, i) => {
     const domains = matchNum[i]
@@ -338,19 +328,10 @@ function preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], s
   // Hostname domains are single nodes, counted in score.
   const domainConstraints = constraints.flatMap((c, i) => (c.topologyKey === hostnameKey ? [] : [i]))
   const included = inclusion(pod.pod)
-  for (const info of domainConstraints.length > 0 ? snapshot.nodes : []) {
-    const node = info.node
-    if (!node) continue
-    const labels = info.labels()
-    if (requireAllTopologies && !hasAllKeys(labels, constraints)) continue
-    for (const i of domainConstraints) {
-      const c = constraints[i]
-      if (!included(c, node)) continue
-      // Only domains of feasible nodes matter.
-      const value = labelValue(labels, c.topologyKey) ?? ''
-      const count = counts[i].get(value)
-      if (count !== undefined) counts[i].set(value, count + countMatching(info, c))
-    }
+  for (const i of domainConstraints) {
+    const totals = domainTotals(snapshot, pod.pod, constraints[i], included, requireAllTopologies ? constraints : [])
+    // Only domains of feasible nodes matter.
+    for (const domain of counts[i].keys()) counts[i].set(domain, totals.get(domain) ?? 0)
   }
   state.set(scoreStateKey, { constraints, ignoredNodes, counts, weights } satisfies ScoreState)
 }
