@@ -239,3 +239,32 @@ describe('two scheduler processes with leader election', () => {
     for (const name of [...batch1, ...batch2]) expect(perPod.get(name)).toBe(1)
   }, 60_000)
 })
+
+describe('scheduler across an apiserver restart', () => {
+  let apiserver: ApiserverProcess
+  let scheduler: SchedulerProcess
+
+  afterAll(async () => {
+    await scheduler?.stop()
+    await apiserver?.cleanup()
+  })
+
+  it('reconnects its watches and goes on binding, without binding a pod twice', async () => {
+    apiserver = await startApiserverProcess({ storage: 'leveldb' })
+    let api = apiClient(apiserver.url)
+    await createNode(api, nodeManifest('restart-1'))
+    scheduler = await startSchedulerProcess(apiserver.url, { args: ['--leader-elect=false'] })
+    await createPod(api, 'default', podManifest('before'))
+    expect(await nodeOf(api, 'default', 'before')).toBe('restart-1')
+
+    const { port, dataDir } = apiserver
+    await apiserver.stop()
+    apiserver = await startApiserverProcess({ storage: 'leveldb', port, dataDir })
+    api = apiClient(apiserver.url)
+    await createPod(api, 'default', podManifest('after'))
+    expect(await nodeOf(api, 'default', 'after', 30_000)).toBe('restart-1')
+    expect(scheduler.exited()).toBe(false)
+    const scheduled = (await api.read('/api/v1/namespaces/default/events?fieldSelector=reason=Scheduled')).items as Json[]
+    expect(scheduled.map((e) => e.involvedObject.name).sort()).toEqual(['after', 'before'])
+  }, 60_000)
+})
