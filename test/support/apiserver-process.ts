@@ -1,14 +1,11 @@
 // Starts the apiserver as a real OS process on 127.0.0.1 with a random free
 // port and a temp data dir, as users start it, and stops it again.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { waitFor } from './wait-for.ts'
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+import { join } from 'node:path'
+import { startComponentProcess } from './component-process.ts'
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,42 +45,23 @@ export interface StartOptions {
 export async function startApiserverProcess(options: StartOptions = {}): Promise<ApiserverProcess> {
   const port = options.port ?? (await freePort())
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kubeling-data-'))
-  const child = spawn(
-    process.execPath,
-    [join(root, 'apiserver', 'main.ts'), '--port', String(port), '--data-dir', dataDir, '--storage', options.storage ?? 'leveldb', '--log-level', options.logLevel ?? 'warn', ...(options.args ?? [])],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: root },
-  )
-  let output = ''
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  let gone = false
-  child.once('exit', () => (gone = true))
   const url = `http://127.0.0.1:${port}`
-  try {
-    await waitFor(`apiserver on ${url} to be ready`, async () => {
-      if (gone) throw new Error(`apiserver exited: ${output}`)
-      const res = await fetch(`${url}/readyz`)
-      return res.ok ? true : undefined
-    }, 20_000)
-  } catch (err) {
-    child.kill('SIGKILL')
-    throw new Error(`${(err as Error).message}\n${output}`)
-  }
-  const signal = async (sig: NodeJS.Signals) => {
-    if (!gone) child.kill(sig)
-    await exited
-  }
+  const component = await startComponentProcess({
+    name: 'apiserver',
+    script: 'apiserver/main.ts',
+    args: ['--port', String(port), '--data-dir', dataDir, '--storage', options.storage ?? 'leveldb', '--log-level', options.logLevel ?? 'warn', ...(options.args ?? [])],
+    healthUrl: `${url}/readyz`,
+  })
   return {
     url,
     port,
     dataDir,
-    process: child,
-    output: () => output,
-    stop: () => signal('SIGTERM'),
-    kill: () => signal('SIGKILL'),
+    process: component.process,
+    output: component.output,
+    stop: component.stop,
+    kill: component.kill,
     async cleanup() {
-      await signal('SIGTERM')
+      await component.stop()
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
