@@ -200,6 +200,11 @@ export interface Condition extends Open {
 
 export interface PodStatus extends Open {
   phase?: string
+  reason?: string
+  message?: string
+  startTime?: string
+  hostIP?: string
+  hostIPs?: Array<{ ip?: string }>
   qosClass?: string
   podIP?: string
   podIPs?: Array<{ ip?: string }>
