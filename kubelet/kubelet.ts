@@ -11,9 +11,9 @@ import { EventRecorder } from '../shared/event-recorder.ts'
 import { Informer } from '../shared/informer/index.ts'
 import type { Logger } from '../shared/logger.ts'
 import { PodIPAllocator, podSubnetPrefix } from './pods/pod-ips.ts'
-import { PodWorker, type PodWorkerDeps } from './pods/pod-worker.ts'
+import { PodWorker, type PodWorkerDeps, type PreparedVolumes } from './pods/pod-worker.ts'
 import { StatusManager } from './pods/status-manager.ts'
-import type { ContainerRuntime, Mount } from './runtime/types.ts'
+import type { ContainerRuntime } from './runtime/types.ts'
 
 export interface KubeletNode {
   name: string
@@ -24,7 +24,7 @@ export interface KubeletNode {
 
 /** What turns a pod spec into container inputs (env.ts, volumes.ts). */
 export interface PodInputs {
-  prepareVolumes(pod: Pod, podDir: string, podIP: string): Promise<{ volumes: ReadonlyMap<string, string>; mountsFor(container: Container): Mount[] }>
+  prepareVolumes(pod: Pod, podDir: string, podIP: string, node: KubeletNode): Promise<PreparedVolumes>
   resolveEnv(pod: Pod, container: Container, podIP: string, node: KubeletNode): Promise<Array<[string, string]>>
   expand(args: readonly string[], env: ReadonlyArray<readonly [string, string]>): string[]
 }
@@ -137,7 +137,7 @@ export class Kubelet {
       podDir: (pod) => this.#podDir(pod),
       allocateIP: (pod) => ips.allocate(pod.metadata.uid ?? '', pod.status?.podIP),
       releaseIP: (pod) => ips.release(pod.metadata.uid ?? ''),
-      prepareVolumes: (pod, podIP) => inputs.prepareVolumes(pod, this.#podDir(pod), podIP),
+      prepareVolumes: (pod, podIP) => inputs.prepareVolumes(pod, this.#podDir(pod), podIP, node),
       resolveEnv: (pod, container, podIP) => inputs.resolveEnv(pod, container, podIP, node),
       expand: inputs.expand,
       publishStatus: (pod, status) => this.statusManager.set(pod.metadata.uid ?? '', pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', status),

@@ -61,7 +61,7 @@ function setup(pod: Pod, options: { startErrors?: Set<string> } = {}) {
     recorder: { event: (_o, type, reason, message) => void events.push(`${type} ${reason} ${message}`) },
     nodeName: 'node-1', hostIP: '127.0.1.1',
     podDir: () => '/tmp/pod', allocateIP: () => '127.129.1.2', releaseIP: () => {},
-    prepareVolumes: async () => ({ volumes: new Map(), mountsFor: () => [] }),
+    prepareVolumes: async () => ({ volumes: new Map(), mountsFor: async () => [] }),
     resolveEnv: async (_p, c) => (c.env ?? []).map((e) => [e.name ?? '', e.value ?? ''] as [string, string]),
     expand: (args) => [...args],
     publishStatus: (_p, status) => void statuses.push(status),

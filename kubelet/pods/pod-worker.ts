@@ -11,6 +11,7 @@ import type { Container, Pod } from '../../shared/core-types.ts'
 import type { EventRecorder } from '../../shared/event-recorder.ts'
 import type { Logger } from '../../shared/logger.ts'
 import { buildPodStatus, type ContainerRecord, type TerminatedState } from './pod-status.ts'
+import { ContainerProbes, type ExecInContainer } from './probes.ts'
 import {
   ImageError, StartError,
   type ContainerConfig, type ContainerExit, type ContainerRuntime, type ImageInfo, type Mount, type RunningContainer, type Sandbox,
@@ -29,8 +30,8 @@ export interface PodWorkerDeps {
   podDir(pod: Pod): string
   allocateIP(pod: Pod): string
   releaseIP(pod: Pod): void
-  /** Volume name → host directory, and each container's mounts; throws a ConfigError-like Error with the FailedMount message. */
-  prepareVolumes(pod: Pod, podIP: string): Promise<{ volumes: ReadonlyMap<string, string>; mountsFor(container: Container): Mount[] }>
+  /** Volume name → host directory, and each container's mounts (which throw with a CreateContainerConfigError message); throws with the FailedMount message. */
+  prepareVolumes(pod: Pod, podIP: string): Promise<PreparedVolumes>
   /** The container's environment in order; throws with the CreateContainerConfigError message. */
   resolveEnv(pod: Pod, container: Container, podIP: string): Promise<Array<[string, string]>>
   /** $(VAR) expansion of command/args. */
@@ -42,10 +43,26 @@ export interface PodWorkerDeps {
   backoff: { initialMs: number; maxMs: number }
 }
 
+export interface ContainerView {
+  running?: RunningContainer
+  current?: RunningContainer
+  previous?: RunningContainer
+  config?: ContainerConfig
+  record: ContainerRecord
+}
+
+export interface PreparedVolumes {
+  volumes: ReadonlyMap<string, string>
+  mountsFor(container: Container, env: ReadonlyArray<readonly [string, string]>): Promise<Mount[]>
+}
+
 interface Slot {
   record: ContainerRecord
   spec: Container
   running?: RunningContainer
+  /** The latest attempt (running or ended) and the one before: their logs serve `kubectl logs [--previous]`. */
+  current?: RunningContainer
+  previous?: RunningContainer
   config?: ContainerConfig
   image?: ImageInfo
   /** How the container last ended (under this kubelet or the one before); a restart reports it as lastState. */
@@ -60,6 +77,8 @@ interface Slot {
   attempts: number
   /** A start is in progress. */
   starting: boolean
+  /** The running attempt's probes, if its spec has any. */
+  probes?: ContainerProbes
 }
 
 function rfc3339(ms: number): string {
@@ -104,10 +123,10 @@ export class PodWorker {
     return this.#sandbox
   }
 
-  /** The running container and its config, for logs and exec. */
-  container(name: string): { running?: RunningContainer; config?: ContainerConfig; record: ContainerRecord; previousLog?: string } | undefined {
+  /** A container's attempts, config and reported state, for logs and exec. */
+  container(name: string): ContainerView | undefined {
     const slot = this.#slots.get(name)
-    return slot ? { running: slot.running, config: slot.config, record: slot.record } : undefined
+    return slot ? { running: slot.running, current: slot.current, previous: slot.previous, config: slot.config, record: slot.record } : undefined
   }
 
   /** Slots in spec order, rebuilt from a previous kubelet's status when there is one, so restart counts survive a kubelet restart. */
@@ -239,7 +258,7 @@ export class PodWorker {
     const pod = this.#pod
     const deps = this.#deps
     this.#podIP ??= deps.allocateIP(pod)
-    let prepared: Awaited<ReturnType<PodWorkerDeps['prepareVolumes']>>
+    let prepared: PreparedVolumes
     try {
       prepared = await deps.prepareVolumes(pod, this.#podIP)
     } catch (err) {
@@ -260,7 +279,7 @@ export class PodWorker {
     return true
   }
 
-  #mountsFor: (container: Container) => Mount[] = () => []
+  #mountsFor: PreparedVolumes['mountsFor'] = async () => []
 
   /** Starts the container now, or parks it in CrashLoopBackOff until its back-off ends. */
   async #startOrBackOff(slot: Slot, isRestart: boolean): Promise<void> {
@@ -330,8 +349,10 @@ export class PodWorker {
       if (image.simulated) this.#event('Normal', 'Simulated', `Image "${spec.image}" has no built-in stand-in and the container has no command: it runs simulated`)
 
       let env: Array<[string, string]>
+      let mounts: Mount[]
       try {
         env = await this.#deps.resolveEnv(this.#pod, spec, this.#podIP ?? '')
+        mounts = await this.#mountsFor(spec, env)
       } catch (err) {
         const message = (err as Error).message
         slot.record.state = { waiting: { reason: 'CreateContainerConfigError', message } }
@@ -344,7 +365,7 @@ export class PodWorker {
         command: this.#deps.expand(spec.command ?? [], env),
         args: this.#deps.expand(spec.args ?? [], env),
         env, workingDir: spec.workingDir as string | undefined,
-        mounts: this.#mountsFor(spec), ports: spec.ports ?? [],
+        mounts, ports: spec.ports ?? [],
         stdin: Boolean(spec.stdin), tty: Boolean(spec.tty),
         attempt: slot.record.restartCount,
         runsToCompletion: (slot.record.init && !slot.record.sidecar) || (this.#pod.spec?.restartPolicy ?? 'Always') !== 'Always',
@@ -367,17 +388,55 @@ export class PodWorker {
       }
       slot.attempts++
       slot.running = running
+      slot.previous = slot.current
+      slot.current = running
       slot.record.containerID = running.id
       slot.record.state = { running: { startedAt: rfc3339(running.startedAt) } }
-      // Without probes (wired separately), running means started and ready.
-      slot.record.started = true
-      slot.record.ready = !spec.readinessProbe
       this.#event('Normal', 'Created', `Created container: ${name}`)
       this.#event('Normal', 'Started', `Started container ${name}`)
+      this.#startProbes(slot, running, config)
       void running.exited.then((exit) => this.#exited(slot, running, exit))
     } finally {
       slot.starting = false
     }
+  }
+
+  /** Without probes a running container is started and ready at once; with them, they decide. */
+  #startProbes(slot: Slot, running: RunningContainer, config: ContainerConfig): void {
+    const spec = slot.spec
+    if (!spec.livenessProbe && !spec.readinessProbe && !spec.startupProbe) {
+      slot.record.started = true
+      slot.record.ready = true
+      return
+    }
+    const exec: ExecInContainer = async (command, { signal }) => {
+      const session = await this.#deps.runtime.exec(this.#sandbox!, running, config, { command, tty: false, stdin: false })
+      signal.addEventListener('abort', () => session.kill(), { once: true })
+      let output = ''
+      session.stdout.on('data', (d: Buffer) => (output += d))
+      session.stderr?.on('data', (d: Buffer) => (output += d))
+      return { exitCode: await session.exited, output }
+    }
+    const probes = new ContainerProbes({
+      pod: this.#pod, container: spec, podIP: this.#podIP ?? '', exec, clock: this.#deps.clock, startedAt: running.startedAt,
+      onEvent: (event) => this.#event(event.type, event.reason, event.message),
+      onChange: (type) => {
+        if (slot.running !== running) return
+        slot.record.started = probes.started
+        slot.record.ready = probes.ready
+        if (!probes.live && !this.#stopping) {
+          const which = type === 'Startup' ? 'startup' : 'liveness'
+          this.#event('Normal', 'Killing', `Container ${slot.record.name} failed ${which} probe, will be restarted`)
+          probes.stop()
+          void running.stop(this.#gracePeriodMs())
+        }
+        this.requestSync()
+      },
+    })
+    slot.probes = probes
+    slot.record.started = probes.started
+    slot.record.ready = probes.ready
+    probes.start()
   }
 
   /**
@@ -394,6 +453,8 @@ export class PodWorker {
   #exited(slot: Slot, running: RunningContainer, exit: ContainerExit): void {
     if (slot.running !== running) return
     slot.running = undefined
+    slot.probes?.stop()
+    slot.probes = undefined
     // A container that ran long enough starts its back-off afresh, as upstream (after twice the maximum).
     if (exit.finishedAt - running.startedAt > 2 * this.#deps.backoff.maxMs) slot.backoffMs = 0
     this.#ended(slot, {

@@ -19,7 +19,7 @@ function nodeManifest(name: string, options: { cpu?: string; labels?: Record<str
 
 async function createNode(api: ApiClient, manifest: Json): Promise<void> {
   const node = await api.create('/api/v1/nodes', manifest)
-  // Status is not taken on create, as upstream: write it through nodes/status.
+  // Nodes take status on create; the explicit status write mirrors what a kubelet does on updates.
   const res = await api.put(`/api/v1/nodes/${manifest.metadata.name}/status`, { ...node, status: manifest.status })
   expect(res.status).toBe(200)
 }
