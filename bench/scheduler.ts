@@ -8,76 +8,12 @@
 //                                  BENCH_SCHEDULER_NODE_FLAGS='--cpu-prof' to profile the scheduler)
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import type { Pool } from 'undici'
+import { createNodes, createPods } from './lib/cluster.ts'
 import { apiPool, cpuSeconds, fmt, freePort, machineLine, nowMs, ownChild, report, root, runMain, sleep, startBenchApiserver } from './lib/common.ts'
 
 const nodeCount = Number(process.env.BENCH_SCHED_NODES ?? 1000)
 const podCount = Number(process.env.BENCH_SCHED_PODS ?? 10_000)
 const livePodCount = Number(process.env.BENCH_SCHED_LIVE_PODS ?? 2000)
-/** Pods come in groups of this many with one controller owner, like ReplicaSets, so default spreading does real work. */
-const replicasPerOwner = 100
-
-function nodeJson(name: string): { node: string; status: Record<string, unknown> } {
-  const zone = `zone-${name.charCodeAt(name.length - 1) % 3}`
-  const allocatable = { cpu: '32', memory: '128Gi', pods: '110', 'ephemeral-storage': '100Gi' }
-  return {
-    node: JSON.stringify({
-      apiVersion: 'v1', kind: 'Node',
-      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': zone } },
-    }),
-    status: { capacity: allocatable, allocatable, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] },
-  }
-}
-
-function podJson(name: string, owner: number): string {
-  return JSON.stringify({
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: {
-      name, namespace: 'default',
-      labels: { app: `web-${owner}`, 'pod-template-hash': '7d4b9c8f6d' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `web-${owner}`, uid: `00000000-0000-4000-8000-${String(owner).padStart(12, '0')}`, controller: true, blockOwnerDeletion: true }],
-    },
-    spec: {
-      containers: [{ name: 'web', image: 'registry.k8s.io/nginx-slim:1.27.3', ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m', memory: '128Mi' } } }],
-      nodeSelector: { 'kubernetes.io/os': 'linux' },
-    },
-  })
-}
-
-async function send(pool: Pool, method: 'POST' | 'PUT', path: string, body: string): Promise<number> {
-  const res = await pool.request({ method, path, body, headers: { 'content-type': 'application/json' } })
-  await res.body.dump()
-  return res.statusCode
-}
-
-async function parallel(count: number, concurrency: number, op: (i: number) => Promise<void>): Promise<number> {
-  const t0 = nowMs()
-  let next = 0
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await op(next++)
-  }))
-  return nowMs() - t0
-}
-
-async function createNodes(pool: Pool): Promise<number> {
-  return parallel(nodeCount, 32, async (i) => {
-    const name = `sim-${String(i).padStart(4, '0')}`
-    const { node, status } = nodeJson(name)
-    const created = await pool.request({ method: 'POST', path: '/api/v1/nodes', body: node, headers: { 'content-type': 'application/json' } })
-    const stored = (await created.body.json()) as Record<string, unknown>
-    if (created.statusCode !== 201) throw new Error(`create node ${name}: HTTP ${created.statusCode}`)
-    const code = await send(pool, 'PUT', `/api/v1/nodes/${name}/status`, JSON.stringify({ ...stored, status }))
-    if (code !== 200) throw new Error(`node ${name} status: HTTP ${code}`)
-  })
-}
-
-async function createPods(pool: Pool, prefix: string, count: number): Promise<number> {
-  return parallel(count, 64, async (i) => {
-    const code = await send(pool, 'POST', '/api/v1/namespaces/default/pods', podJson(`${prefix}${i}`, Math.floor(i / replicasPerOwner)))
-    if (code !== 201) throw new Error(`create pod ${prefix}${i}: HTTP ${code}`)
-  })
-}
-
 /** Parses the scheduler's /metrics into series → value. */
 async function scrape(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text()
@@ -116,7 +52,7 @@ async function main(): Promise<void> {
   const apiserver = await startBenchApiserver()
   const pool = apiPool(apiserver.url, 64)
   try {
-    const nodesMs = await createNodes(pool)
+    const nodesMs = await createNodes(pool, nodeCount)
     console.log(`created ${nodeCount} nodes (with status) in ${fmt(nodesMs / 1000, 2)} s`)
     const podsMs = await createPods(pool, 'pending-', podCount)
     console.log(`created ${podCount} pending pods in ${fmt(podsMs / 1000, 2)} s (${fmt(podCount / (podsMs / 1000), 0)}/s)`)
