@@ -2,7 +2,7 @@
 // the pods bound to its nodes, one PodWorker per pod, one status manager.
 // (The node side — registration, Lease, NodeStatus — lives in node/.)
 import { join } from 'node:path'
-import { rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import type { Client } from '../shared/client/index.ts'
 import { commonResources, isNotFound } from '../shared/client/index.ts'
 import { realClock, type Clock } from '../shared/clock.ts'
@@ -137,7 +137,11 @@ export class Kubelet {
       podDir: (pod) => this.#podDir(pod),
       allocateIP: (pod) => ips.allocate(pod.metadata.uid ?? '', pod.status?.podIP),
       releaseIP: (pod) => ips.release(pod.metadata.uid ?? ''),
-      prepareVolumes: (pod, podIP) => inputs.prepareVolumes(pod, this.#podDir(pod), podIP, node),
+      prepareVolumes: async (pod, podIP) => {
+        // The pod's directory holds its volumes and logs and is its containers' default working directory.
+        await mkdir(this.#podDir(pod), { recursive: true })
+        return inputs.prepareVolumes(pod, this.#podDir(pod), podIP, node)
+      },
       resolveEnv: (pod, container, podIP) => inputs.resolveEnv(pod, container, podIP, node),
       expand: inputs.expand,
       publishStatus: (pod, status) => this.statusManager.set(pod.metadata.uid ?? '', pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', status),

@@ -19,7 +19,15 @@ const statusVerbs = ['get', 'patch', 'update']
 
 export function subresourcesOf(def: ResourceDefinition): SubresourceInfo[] {
   const subs: SubresourceInfo[] = []
-  if (def.group === '' && def.kind === 'Pod') subs.push({ name: 'binding', kind: 'Binding', verbs: ['create'] })
+  if (def.group === '' && def.kind === 'Pod') {
+    subs.push({ name: 'binding', kind: 'Binding', verbs: ['create'] })
+    // Served by the kubelet through the apiserver's proxy (pod-proxy.ts).
+    subs.push({ name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] })
+    subs.push({ name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] })
+    subs.push({ name: 'log', kind: 'Pod', verbs: ['get'] })
+    subs.push({ name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] })
+  }
+  if (def.group === '' && def.kind === 'Node') subs.push({ name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] })
   if (def.group === '' && def.kind === 'Namespace') subs.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] })
   if (def.subresources?.scale) subs.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: statusVerbs })
   if (def.subresources?.status) subs.push({ name: 'status', kind: def.kind, verbs: statusVerbs })

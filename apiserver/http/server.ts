@@ -14,6 +14,9 @@ import { sendBody } from './responses.ts'
 import { aggregatedContentType, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts'
 import { registerOpenApiRoutes } from './openapi.ts'
 import type { WatchSettings } from './watch.ts'
+import { registerPodProxyRoutes } from './pod-proxy.ts'
+import { registerNodeProxyRoutes } from './node-proxy.ts'
+import { handleUpgrade } from './connect-upgrade.ts'
 
 /** Upstream's limit for request bodies. */
 export const maxRequestBodyBytes = 3 * 1024 * 1024
@@ -117,5 +120,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
   app.route({ method: [...methods], url: '/api/*', handler: api })
   app.route({ method: [...methods], url: '/apis/*', handler: api })
+  // Served by the kubelet: logs and node proxy through fastify, exec/attach/portforward as upgrades.
+  registerPodProxyRoutes(app, deps)
+  registerNodeProxyRoutes(app, deps)
+  app.server.on('upgrade', handleUpgrade(deps, deps.logger))
   return app
 }

@@ -30,7 +30,7 @@ export interface PodWorkerDeps {
   podDir(pod: Pod): string
   allocateIP(pod: Pod): string
   releaseIP(pod: Pod): void
-  /** Volume name → host directory, and each container's mounts (which throw with a CreateContainerConfigError message); throws with the FailedMount message. */
+  /** Creates the pod's directory and its volumes: volume name → host directory, and each container's mounts (which throw with a CreateContainerConfigError message); throws with the FailedMount message. */
   prepareVolumes(pod: Pod, podIP: string): Promise<PreparedVolumes>
   /** The container's environment in order; throws with the CreateContainerConfigError message. */
   resolveEnv(pod: Pod, container: Container, podIP: string): Promise<Array<[string, string]>>
@@ -346,7 +346,8 @@ export class PodWorker {
       slot.record.image = image.image
       slot.record.imageID = image.imageID
       this.#event('Normal', 'Pulled', `Container image "${spec.image}" already present on machine`)
-      if (image.simulated) this.#event('Normal', 'Simulated', `Image "${spec.image}" has no built-in stand-in and the container has no command: it runs simulated`)
+      // Only a container with nothing to run is simulated; a command runs as a real process.
+      if (image.simulated && (spec.command?.length ?? 0) === 0) this.#event('Normal', 'Simulated', `Image "${spec.image}" has no built-in stand-in and the container has no command: it runs simulated`)
 
       let env: Array<[string, string]>
       let mounts: Mount[]

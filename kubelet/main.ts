@@ -1,0 +1,7 @@
+// kubeling kubelet: `npm run kubelet -- --server http://127.0.0.1:8080 --node-name node-1 --runtime process`.
+// The compile cache must be on before the rest of the program loads, hence
+// the dynamic import (see apiserver/main.ts).
+import { enableCompileCache } from 'node:module'
+
+enableCompileCache()
+await import('./cli.ts')
