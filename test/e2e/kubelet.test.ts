@@ -1,9 +1,12 @@
 // The walkthrough's last hop for real: apiserver, scheduler and two kubelet
 // processes (process runtime); pods created with real kubectl are bound,
 // run as real processes or built-in stand-ins, and reported back.
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, type ApiClient, type Json } from '../support/api-client.ts'
-import { startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
+import { freePort, startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
 import { kubectlFor, kubectlVersions, type Kubectl } from '../support/kubectl.ts'
 import { startKubeletProcess, type KubeletProcess } from '../support/kubelet-process.ts'
 import { startSchedulerProcess, type SchedulerProcess } from '../support/scheduler-process.ts'
@@ -102,6 +105,36 @@ describe('kubelet processes with the process runtime', () => {
       expect(failed.code).toBe(3)
       expect(failed.stdout.trim()).toBe('out')
     }
+  })
+
+  it('two containers share an emptyDir: one writes index.html, nginx serves it through kubectl port-forward', async () => {
+    await applyPod(kubectl, {
+      metadata: { name: 'shared' },
+      spec: {
+        volumes: [{ name: 'html', emptyDir: {} }],
+        containers: [
+          { name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 80 }], volumeMounts: [{ name: 'html', mountPath: '/usr/share/nginx/html' }] },
+          { name: 'writer', image: 'busybox', command: ['sh', '-c', 'echo "written by the other container" > /html/index.html; sleep 3600'], volumeMounts: [{ name: 'html', mountPath: '/html' }] },
+        ],
+      },
+    })
+    await podWhere(api, 'shared', 'ready', isReady)
+    const localPort = await freePort()
+    const forward = kubectl.start(['port-forward', 'pod/shared', `${localPort}:80`])
+    try {
+      await forward.waitForOutput(/Forwarding from/)
+      const page = await waitFor('the written page', async () => {
+        const text = await (await fetch(`http://127.0.0.1:${localPort}/`)).text()
+        return text.includes('written by the other container') ? text : undefined
+      })
+      expect(page.trim()).toBe('written by the other container')
+    } finally {
+      forward.kill()
+    }
+    // kubectl cp reads the same file out of the writer container (tar through exec).
+    const dest = join(mkdtempSync(join(tmpdir(), 'kubeling-cp-')), 'index.html')
+    await kubectl.ok(['cp', '-c', 'writer', 'shared:/html/index.html', dest])
+    expect(readFileSync(dest, 'utf8').trim()).toBe('written by the other container')
   })
 
   it('a crashing container goes to CrashLoopBackOff with growing restarts', async () => {

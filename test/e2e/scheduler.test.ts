@@ -207,6 +207,10 @@ describe('two scheduler processes with leader election', () => {
     return lease.spec.holderIdentity
   }
 
+  async function scheduledEvents(): Promise<Json[]> {
+    return (await api.read(`/api/v1/namespaces/${ns}/events?fieldSelector=reason=Scheduled`)).items as Json[]
+  }
+
   function identityOf(s: SchedulerProcess): string {
     const line = s.logLines('attempting to acquire leader lease')[0]
     return String(line?.identity)
@@ -222,7 +226,9 @@ describe('two scheduler processes with leader election', () => {
     await Promise.all(batch1.map((name) => createPod(api, ns, podManifest(name))))
     for (const name of batch1) await nodeOf(api, ns, name)
     const scheduledMetric = 'scheduler_schedule_attempts_total{result="scheduled",profile="default-scheduler"}'
-    expect(await metricValue(leader, scheduledMetric)).toBe(20)
+    // The count and the Events follow each binding's answer: wait for them before the leader dies.
+    await waitFor('the leader to count 20 bindings', async () => (await metricValue(leader, scheduledMetric)) === 20 || undefined)
+    await waitFor('20 Scheduled events', async () => (await scheduledEvents()).length === 20 || undefined)
     expect(await metricValue(standby, scheduledMetric)).toBe(0)
 
     await leader.kill()
@@ -230,10 +236,13 @@ describe('two scheduler processes with leader election', () => {
     await Promise.all(batch2.map((name) => createPod(api, ns, podManifest(name))))
     for (const name of batch2) await nodeOf(api, ns, name, 20_000)
     expect(await holder()).toBe(identityOf(standby))
-    expect(await metricValue(standby, scheduledMetric)).toBe(10)
+    await waitFor('the survivor to count 10 bindings', async () => (await metricValue(standby, scheduledMetric)) === 10 || undefined)
 
     // Exactly one Scheduled Event per pod: nothing was bound twice.
-    const events = (await api.read(`/api/v1/namespaces/${ns}/events?fieldSelector=reason=Scheduled`)).items as Json[]
+    const events = await waitFor('30 Scheduled events', async () => {
+      const items = await scheduledEvents()
+      return items.length >= 30 ? items : undefined
+    })
     const perPod = new Map<string, number>()
     for (const e of events) perPod.set(e.involvedObject.name, (perPod.get(e.involvedObject.name) ?? 0) + (e.count ?? 1))
     for (const name of [...batch1, ...batch2]) expect(perPod.get(name)).toBe(1)
@@ -256,6 +265,8 @@ describe('scheduler across an apiserver restart', () => {
     scheduler = await startSchedulerProcess(apiserver.url, { args: ['--leader-elect=false'] })
     await createPod(api, 'default', podManifest('before'))
     expect(await nodeOf(api, 'default', 'before')).toBe('restart-1')
+    // The Event follows the binding; let it land before the apiserver goes away.
+    await waitFor('the Scheduled event of before', async () => (await eventsOf(api, 'default', 'before', 'Scheduled'))[0])
 
     const { port, dataDir } = apiserver
     await apiserver.stop()
@@ -264,7 +275,10 @@ describe('scheduler across an apiserver restart', () => {
     await createPod(api, 'default', podManifest('after'))
     expect(await nodeOf(api, 'default', 'after', 30_000)).toBe('restart-1')
     expect(scheduler.exited()).toBe(false)
-    const scheduled = (await api.read('/api/v1/namespaces/default/events?fieldSelector=reason=Scheduled')).items as Json[]
+    const scheduled = await waitFor('both Scheduled events', async () => {
+      const items = (await api.read('/api/v1/namespaces/default/events?fieldSelector=reason=Scheduled')).items as Json[]
+      return items.length >= 2 ? items : undefined
+    })
     expect(scheduled.map((e) => e.involvedObject.name).sort()).toEqual(['after', 'before'])
   }, 60_000)
 })
