@@ -69,9 +69,16 @@ try {
   const kubeletVersion = await serverGitVersion(client)
   const rootDir = resolve(flags['root-dir'] as string)
   const nodeIP = flags['node-ip'] as string
-  const runtime: ContainerRuntime = runtimeKind === 'sim'
-    ? createSimRuntime({ startDelayMs: seconds('sim-start-delay') * 1000, runDurationMs: seconds('sim-run-duration') * 1000, unknownImages, logger: log })
-    : createProcessRuntime({ unknownImages, logger: log })
+  let runtime: ContainerRuntime
+  if (runtimeKind === 'sim') {
+    runtime = createSimRuntime({ startDelayMs: seconds('sim-start-delay') * 1000, runDurationMs: seconds('sim-run-duration') * 1000, unknownImages, logger: log })
+  } else {
+    const processRuntime = createProcessRuntime({ unknownImages, logger: log })
+    if (processRuntime.sandboxMode() === 'plain') {
+      log.warn('no pod sandboxes (needs root and a working `unshare`): containers run as plain processes and do not see their volumes at their mountPaths')
+    }
+    runtime = processRuntime
+  }
 
   // Nodes: one, or many simulated ones sharing this process.
   const nodeNames = nodeCount === 1 ? [flags['node-name'] as string] : Array.from({ length: nodeCount }, (_, i) => `${flags['node-name-prefix']}${String(i).padStart(4, '0')}`)
