@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { FakeClock, flushMicrotasks } from '../../shared/clock.ts'
 import type { Container, Pod, PodStatus } from '../../shared/core-types.ts'
 import { createLogger } from '../../shared/logger.ts'
-import { StartError, type ContainerExit, type ContainerRuntime, type RunningContainer } from '../runtime/types.ts'
+import { ImageError, StartError, type ContainerExit, type ContainerRuntime, type RunningContainer } from '../runtime/types.ts'
 import { PodWorker, type PodWorkerDeps } from './pod-worker.ts'
 
 interface FakeContainer {
@@ -18,7 +18,11 @@ function fakeRuntime(clock: FakeClock, options: { startErrors?: Set<string> } = 
     name: 'fake',
     startSandbox: async (config) => ({ id: `sandbox-${config.uid}`, config }),
     stopSandbox: async () => {},
-    pullImage: async (image) => ({ image: `docker.io/library/${image}`, imageID: `docker.io/library/${image}@sha256:0`, simulated: false }),
+    pullImage: async (image) => {
+      if (image === 'no-such-image:1.0') throw new ImageError('ErrImagePull', 'failed to pull and unpack image "docker.io/library/no-such-image:1.0": not found')
+      if (image === 'Bad Image') throw new ImageError('InvalidImageName', 'Failed to apply default image tag "Bad Image": couldn\'t parse image name "Bad Image": invalid reference format')
+      return { image: `docker.io/library/${image}`, imageID: `docker.io/library/${image}@sha256:0`, simulated: false }
+    },
     async startContainer(_sandbox, config) {
       if (options.startErrors?.has(config.name)) throw new StartError(`exec: "${config.command[0]}": executable file not found in $PATH: unknown`)
       let resolve!: (exit: ContainerExit) => void
@@ -186,5 +190,33 @@ describe('PodWorker', () => {
     expect(t.container('app').state.terminated).toMatchObject({ exitCode: 128, reason: 'StartError' })
     expect(t.last().phase).toBe('Failed')
     expect(t.events.some((e) => e.startsWith('Warning Failed Error: exec: "invalid_command": executable file not found in $PATH'))).toBe(true)
+  })
+
+  it('an image that cannot be pulled goes ErrImagePull, then ImagePullBackOff, and is tried again after the back-off', async () => {
+    const t = setup(makePod([{ name: 'app', image: 'no-such-image:1.0' }]))
+    t.worker.requestSync()
+    await t.settle()
+    expect(t.container('app').state.waiting.reason).toBe('ErrImagePull')
+    expect(t.events).toContain('Warning Failed Error: ErrImagePull')
+    expect(t.last().phase).toBe('Pending')
+    t.worker.requestSync()
+    await t.settle()
+    expect(t.container('app').state.waiting.reason).toBe('ImagePullBackOff')
+    expect(t.events).toContain('Normal BackOff Back-off pulling image "no-such-image:1.0"')
+    const pulls = () => t.events.filter((e) => e.startsWith('Normal Pulling')).length
+    expect(pulls()).toBe(1)
+    await t.clock.advance(10_000)
+    await t.settle()
+    expect(pulls()).toBe(2)
+    expect(t.container('app').state.waiting.reason).toBe('ErrImagePull')
+  })
+
+  it('an invalid image reference waits with InvalidImageName', async () => {
+    const t = setup(makePod([{ name: 'app', image: 'Bad Image' }]))
+    t.worker.requestSync()
+    await t.settle()
+    expect(t.container('app').state.waiting).toMatchObject({ reason: 'InvalidImageName' })
+    expect(t.events).toContain('Warning Failed Error: InvalidImageName')
+    expect(t.started).toHaveLength(0)
   })
 })

@@ -337,7 +337,9 @@ export class PodWorker {
         this.#event('Normal', 'Pulling', `Pulling image "${spec.image}"`)
         this.#event('Warning', 'Failed', `Failed to pull image "${spec.image}": ${err.message}`)
         this.#event('Warning', 'Failed', 'Error: ErrImagePull')
+        // Unlike a crash loop, a failed pull waits from the first failure on (10 s, 20 s, …).
         this.#noteBackoff(slot, clock.now())
+        if (slot.backoffUntil <= clock.now()) this.#noteBackoff(slot, clock.now())
         this.#after(slot.backoffUntil - clock.now())
         return
       }

@@ -5,7 +5,7 @@
 // kubelet does not own (nominatedNodeName, other writers' conditions, which
 // the worker copies in) are kept.
 import { isDeepStrictEqual } from 'node:util'
-import { isNotFound, type Client } from '../../shared/client/index.ts'
+import { isConflict, isNotFound, type Client } from '../../shared/client/index.ts'
 import type { PodStatus } from '../../shared/core-types.ts'
 import type { Logger } from '../../shared/logger.ts'
 
@@ -62,7 +62,8 @@ export class StatusManager {
           await this.#client.pods.namespace(entry.namespace).patch(entry.name, { metadata: { uid: entry.uid }, status }, 'merge', { subresource: 'status' })
           entry.written = status
         } catch (err) {
-          if (isNotFound(err)) {
+          // Gone, or replaced by a new pod of the same name (the uid no longer matches): nothing to report.
+          if (isNotFound(err) || isConflict(err)) {
             this.#entries.delete(entry.uid)
             return
           }
