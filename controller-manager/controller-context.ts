@@ -1,0 +1,28 @@
+// What every controller gets from the controller-manager: the API client,
+// the shared informers (one watch per resource for the whole process), Event
+// recorders named as upstream's controllers name themselves, a clock and a
+// logger. Controllers write only through the API.
+import type { Client } from '../shared/client/index.ts'
+import type { Clock } from '../shared/clock.ts'
+import type { EventRecorder } from '../shared/event-recorder.ts'
+import type { SharedInformerFactory } from '../shared/informer/index.ts'
+import type { Logger } from '../shared/logger.ts'
+
+export interface ControllerContext {
+  client: Client
+  informers: SharedInformerFactory
+  /** An Event recorder with source.component = component, e.g. 'replicaset-controller'. */
+  recorder(component: string): EventRecorder
+  clock: Clock
+  log: Logger
+  /** --concurrent-<name>-syncs, e.g. workers('replicaset') → 5. */
+  workers(name: string): number
+}
+
+/** One controller as the controller-manager starts it (upstream's name, as --controllers lists it). */
+export interface ControllerDefinition {
+  /** e.g. 'replicaset', 'deployment', 'garbage-collector' (upstream's --controllers names). */
+  readonly name: string
+  /** Registers informers and handlers; returns the function that runs the workers until signal aborts. */
+  init(ctx: ControllerContext): (signal: AbortSignal) => Promise<void>
+}
