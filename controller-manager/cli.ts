@@ -1,0 +1,134 @@
+// The controller-manager command: flags → one client, one shared informer
+// factory, the selected controllers behind leader election
+// (`kube-system/kube-controller-manager`), /healthz and /metrics; a clean
+// stop on SIGINT/SIGTERM.
+import { createClient, userAgentFor } from '../shared/client/index.ts'
+import { realClock, type Clock } from '../shared/clock.ts'
+import { startComponentServer } from '../shared/component-server.ts'
+import { EventRecorder } from '../shared/event-recorder.ts'
+import { parseDurationSeconds, parseFlags } from '../shared/flags.ts'
+import { SharedInformerFactory } from '../shared/informer/index.ts'
+import { LeaderElector } from '../shared/leader-election.ts'
+import { createLogger } from '../shared/logger.ts'
+import { Registry } from '../shared/metrics.ts'
+import type { ControllerContext } from './controller-context.ts'
+import { selectControllers } from './controller-selection.ts'
+import { allControllers } from './controllers/index.ts'
+
+/** Workers of the controllers without a --concurrent-*-syncs flag here (upstream's defaults). */
+const concurrencyDefaults: Record<string, number> = { serviceaccount: 1, podgc: 1, 'ttl-after-finished': 5 }
+
+const flags = parseFlags(process.argv.slice(2), {
+  server: { type: 'string', default: 'http://127.0.0.1:8080', description: 'apiserver URL (overrides the kubeconfig\'s)' },
+  kubeconfig: { type: 'string', description: 'kubeconfig with the server, credentials and CA' },
+  controllers: { type: 'string', default: '*', description: 'controllers to run: * for all, name to add one, -name to leave one out' },
+  'leader-elect': { type: 'boolean', default: true, description: 'run controllers only while holding the Lease, so several copies may run' },
+  'leader-elect-lease-duration': { type: 'string', default: '15s', description: 'how long a lease is valid without renewal' },
+  'leader-elect-renew-deadline': { type: 'string', default: '10s', description: 'how long the leader keeps trying to renew before it stops' },
+  'leader-elect-retry-period': { type: 'string', default: '2s', description: 'time between attempts to acquire or renew' },
+  'concurrent-replicaset-syncs': { type: 'string', default: '5', description: 'ReplicaSets synced at once' },
+  'concurrent-deployment-syncs': { type: 'string', default: '5', description: 'Deployments synced at once' },
+  'concurrent-daemonset-syncs': { type: 'string', default: '2', description: 'DaemonSets synced at once' },
+  'concurrent-job-syncs': { type: 'string', default: '5', description: 'Jobs synced at once' },
+  'concurrent-cron-job-syncs': { type: 'string', default: '5', description: 'CronJobs synced at once' },
+  'concurrent-statefulset-syncs': { type: 'string', default: '5', description: 'StatefulSets synced at once' },
+  'concurrent-gc-syncs': { type: 'string', default: '20', description: 'garbage collector workers' },
+  'concurrent-namespace-syncs': { type: 'string', default: '10', description: 'namespaces deleted at once' },
+  port: { type: 'string', default: '10257', description: 'port for /healthz and /metrics (plain HTTP); 0 picks a free one' },
+  'bind-address': { type: 'string', default: '127.0.0.1', description: 'address for /healthz and /metrics' },
+  'log-level': { type: 'string', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+})
+
+const log = createLogger('controller-manager', flags['log-level'] as string)
+const flagFor: Record<string, string> = {
+  replicaset: 'concurrent-replicaset-syncs', deployment: 'concurrent-deployment-syncs', daemonset: 'concurrent-daemonset-syncs',
+  job: 'concurrent-job-syncs', cronjob: 'concurrent-cron-job-syncs', statefulset: 'concurrent-statefulset-syncs',
+  'garbage-collector': 'concurrent-gc-syncs', namespace: 'concurrent-namespace-syncs',
+}
+
+try {
+  const names = selectControllers(flags.controllers as string, allControllers.map((c) => c.name))
+  const client = createClient({
+    server: flags.server as string | undefined,
+    kubeconfig: flags.kubeconfig as string | undefined,
+    userAgent: userAgentFor('controller-manager'),
+    connections: 32,
+  })
+  const clock: Clock = realClock
+  const informers = new SharedInformerFactory({ client, logger: log })
+  const recorders = new Map<string, EventRecorder>()
+  const ctx: ControllerContext = {
+    client, informers, clock, log,
+    recorder(component) {
+      let recorder = recorders.get(component)
+      if (!recorder) recorders.set(component, (recorder = new EventRecorder({ client, component, clock, log })))
+      return recorder
+    },
+    workers(name) {
+      const flag = flagFor[name]
+      const n = flag ? Number(flags[flag as keyof typeof flags]) : concurrencyDefaults[name] ?? 1
+      return Number.isInteger(n) && n > 0 ? n : 1
+    },
+  }
+  // Controllers register their informers and handlers now; they start watching once leading.
+  const runners = allControllers.filter((c) => names.includes(c.name)).map((c) => ({ name: c.name, run: c.init(ctx) }))
+  const metrics = new Registry()
+  const server = await startComponentServer({ port: Number(flags.port), bindAddress: flags['bind-address'] as string, metrics: () => metrics })
+  log.info({ port: server.port, controllers: names }, 'serving /healthz and /metrics')
+
+  const running = new AbortController()
+  let stopping = false
+  let runs: Promise<unknown> | undefined
+  const start = async (signal: AbortSignal) => {
+    informers.start()
+    await informers.whenSynced()
+    log.info({ controllers: names }, 'caches synced; starting controllers')
+    runs = Promise.all(runners.map(async ({ name, run }) => {
+      try {
+        await run(signal)
+      } catch (err) {
+        log.error({ err, controller: name }, 'controller stopped with an error')
+      }
+    }))
+  }
+  let elector: LeaderElector | undefined
+  if (flags['leader-elect']) {
+    elector = new LeaderElector({
+      client,
+      name: 'kube-controller-manager',
+      leaseDurationSeconds: parseDurationSeconds(flags['leader-elect-lease-duration'] as string),
+      renewDeadlineSeconds: parseDurationSeconds(flags['leader-elect-renew-deadline'] as string),
+      retryPeriodSeconds: parseDurationSeconds(flags['leader-elect-retry-period'] as string),
+      log,
+      onStartedLeading: (signal) => void start(AbortSignal.any([signal, running.signal])),
+      onStoppedLeading: () => {
+        if (stopping) return
+        // As upstream: a controller-manager that lost its lease exits and starts afresh.
+        log.fatal('leaderelection lost')
+        process.exit(1)
+      },
+      onNewLeader: (identity) => log.info({ leader: identity }, 'new leader elected'),
+    })
+    log.info({ lease: 'kube-system/kube-controller-manager', identity: elector.identity }, 'attempting to acquire leader lease')
+    elector.run()
+  } else {
+    void start(running.signal)
+  }
+
+  const stop = async (signal: string) => {
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    running.abort()
+    await runs
+    await elector?.release()
+    for (const recorder of recorders.values()) await recorder.flush()
+    await informers.stop()
+    await server.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+} catch (err) {
+  log.fatal({ err }, 'controller-manager failed to start')
+  process.exit(1)
+}
