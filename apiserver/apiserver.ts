@@ -23,7 +23,15 @@ export interface ApiserverOptions {
   watchHistorySize?: number
   /** @default 8 MiB */
   maxWatchBufferBytes?: number
+  /**
+   * Who empties terminating namespaces: 'builtin' (the apiserver itself, so it
+   * is usable alone) or 'controller' (the controller-manager's namespace
+   * controller, as upstream). @default 'builtin'
+   */
+  namespaceLifecycle?: NamespaceLifecycle
 }
+
+export type NamespaceLifecycle = 'builtin' | 'controller'
 
 export interface RunningApiserver {
   app: FastifyInstance
@@ -53,7 +61,9 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     },
   })
   await bootstrap(registry, rest)
-  const stopFinalizer = startNamespaceFinalizer(registry, rest, log.child({ controller: 'namespace' }))
+  const stopFinalizer = (options.namespaceLifecycle ?? 'builtin') === 'builtin'
+    ? startNamespaceFinalizer(registry, rest, log.child({ controller: 'namespace' }))
+    : () => {}
   await app.listen({ port: options.port, host: options.bindAddress })
   ready = true
   const address = app.server.address()

@@ -12,12 +12,22 @@ const flags = parseFlags(process.argv.slice(2), {
   'log-level': { type: 'string', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
   'watch-bookmark-interval': { type: 'string', default: '30s', description: 'how often watches that allow bookmarks get one' },
   'watch-history-size': { type: 'string', default: '10000', description: 'events kept for watches resuming from an older resourceVersion' },
+  'namespace-lifecycle': {
+    type: 'string', default: 'builtin',
+    description: 'who empties terminating namespaces: builtin (the apiserver itself, so it works alone) or controller (left to the controller-manager\'s namespace controller, as upstream)',
+  },
 })
 
 const log = createLogger('apiserver', flags['log-level'] as string)
 const storage = flags.storage as string
 if (storage !== 'leveldb' && storage !== 'memory') {
   log.fatal({ storage }, '--storage must be leveldb or memory')
+  process.exit(2)
+}
+
+const namespaceLifecycle = flags['namespace-lifecycle'] as string
+if (namespaceLifecycle !== 'builtin' && namespaceLifecycle !== 'controller') {
+  log.fatal({ namespaceLifecycle }, '--namespace-lifecycle must be builtin or controller')
   process.exit(2)
 }
 
@@ -30,6 +40,7 @@ try {
     logger: log,
     bookmarkIntervalMs: parseDurationSeconds(flags['watch-bookmark-interval'] as string) * 1000,
     watchHistorySize: Number(flags['watch-history-size']),
+    namespaceLifecycle,
   })
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down')

@@ -1,6 +1,9 @@
 // Empties a terminating namespace and then lets it go. Upstream this is the
-// controller-manager's namespace controller; until that process exists the
-// apiserver does it, through the same REST store any client would use.
+// controller-manager's namespace controller
+// (controller-manager/controllers/namespace); the apiserver does it itself
+// under `--namespace-lifecycle builtin` (the default), so that it is usable
+// without a controller-manager, through the same REST store any client would
+// use. `--namespace-lifecycle controller` leaves it to the controller.
 import type { Logger } from 'pino'
 import type { Registry } from './registry/registry.ts'
 import { collectionKey } from './registry/registry.ts'

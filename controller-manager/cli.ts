@@ -16,7 +16,7 @@ import { selectControllers } from './controller-selection.ts'
 import { allControllers } from './controllers/index.ts'
 
 /** Workers of the controllers without a --concurrent-*-syncs flag here (upstream's defaults). */
-const concurrencyDefaults: Record<string, number> = { serviceaccount: 1, podgc: 1, 'ttl-after-finished': 5 }
+const concurrencyDefaults: Record<string, number> = { serviceaccount: 1, podgc: 1 }
 
 const flags = parseFlags(process.argv.slice(2), {
   server: { type: 'string', default: 'http://127.0.0.1:8080', description: 'apiserver URL (overrides the kubeconfig\'s)' },
@@ -34,6 +34,10 @@ const flags = parseFlags(process.argv.slice(2), {
   'concurrent-statefulset-syncs': { type: 'string', default: '5', description: 'StatefulSets synced at once' },
   'concurrent-gc-syncs': { type: 'string', default: '20', description: 'garbage collector workers' },
   'concurrent-namespace-syncs': { type: 'string', default: '10', description: 'namespaces deleted at once' },
+  'concurrent-ttl-after-finished-syncs': { type: 'string', default: '5', description: 'finished Jobs checked for their TTL at once' },
+  'terminated-pod-gc-threshold': { type: 'string', default: '12500', description: 'terminated pods kept before the pod garbage collector deletes the oldest' },
+  'job-pod-failure-backoff': { type: 'string', default: '10s', description: 'first back-off before a Job replaces a failed pod (doubles up to 10 min); shorten for demos and tests' },
+  'clock-offset': { type: 'string', default: '0s', description: 'test only: the controllers\' clock runs this far ahead of the real one (e.g. to bring a CronJob\'s next minute closer)' },
   port: { type: 'string', default: '10257', description: 'port for /healthz and /metrics (plain HTTP); 0 picks a free one' },
   'bind-address': { type: 'string', default: '127.0.0.1', description: 'address for /healthz and /metrics' },
   'log-level': { type: 'string', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
@@ -43,18 +47,24 @@ const log = createLogger('controller-manager', flags['log-level'] as string)
 const flagFor: Record<string, string> = {
   replicaset: 'concurrent-replicaset-syncs', deployment: 'concurrent-deployment-syncs', daemonset: 'concurrent-daemonset-syncs',
   job: 'concurrent-job-syncs', cronjob: 'concurrent-cron-job-syncs', statefulset: 'concurrent-statefulset-syncs',
-  'garbage-collector': 'concurrent-gc-syncs', namespace: 'concurrent-namespace-syncs',
+  'garbage-collector': 'concurrent-gc-syncs', namespace: 'concurrent-namespace-syncs', 'ttl-after-finished': 'concurrent-ttl-after-finished-syncs',
 }
 
 try {
-  const names = selectControllers(flags.controllers as string, allControllers.map((c) => c.name))
+  const controllers = allControllers({
+    job: { podFailureBackoffMs: parseDurationSeconds(flags['job-pod-failure-backoff'] as string) * 1000 },
+    podgc: { terminatedPodThreshold: Number(flags['terminated-pod-gc-threshold']) },
+  })
+  const names = selectControllers(flags.controllers as string, controllers.map((c) => c.name))
   const client = createClient({
     server: flags.server as string | undefined,
     kubeconfig: flags.kubeconfig as string | undefined,
     userAgent: userAgentFor('controller-manager'),
-    connections: 32,
+    // Every watch holds a connection (the garbage collector watches ~35 resources); writes need room beside them.
+    connections: 128,
   })
-  const clock: Clock = realClock
+  const offsetMs = parseDurationSeconds(flags['clock-offset'] as string) * 1000
+  const clock: Clock = offsetMs === 0 ? realClock : { now: () => Date.now() + offsetMs, setTimeout: realClock.setTimeout }
   const informers = new SharedInformerFactory({ client, logger: log })
   const recorders = new Map<string, EventRecorder>()
   const ctx: ControllerContext = {
@@ -71,7 +81,7 @@ try {
     },
   }
   // Controllers register their informers and handlers now; they start watching once leading.
-  const runners = allControllers.filter((c) => names.includes(c.name)).map((c) => ({ name: c.name, run: c.init(ctx) }))
+  const runners = controllers.filter((c) => names.includes(c.name)).map((c) => ({ name: c.name, run: c.init(ctx) }))
   const metrics = new Registry()
   const server = await startComponentServer({ port: Number(flags.port), bindAddress: flags['bind-address'] as string, metrics: () => metrics })
   log.info({ port: server.port, controllers: names }, 'serving /healthz and /metrics')

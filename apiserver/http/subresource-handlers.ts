@@ -64,10 +64,11 @@ export async function handleSubresource(
     throw StatusError.methodNotAllowed()
   }
   if (subresource === 'finalize' && isNamespace(def) && verb === 'update') {
-    // Namespace finalize: only spec.finalizers may change.
+    // Namespace finalize: only spec.finalizers may change. A 'system' write, as a
+    // plain update would have the namespace strategy put the old spec back.
     const body = decodeObject(request.body as Buffer, request.headers['content-type']) as KubeObject
     const ctx = writeContext(request, query, now)
-    const stored = await deps.rest.update(def, namespace, name, (current) => ({ ...current, spec: { ...(current.spec as object), finalizers: (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } }), ctx)
+    const stored = await deps.rest.update(def, namespace, name, (current) => ({ ...current, spec: { ...(current.spec as object), finalizers: (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } }), ctx, 'system')
     return sendBody(reply, 200, undefined, stored.json, format, pretty)
   }
   if (subresource === 'scale' && def.subresources?.scale) {

@@ -206,7 +206,7 @@ export class RestStore {
       next = structuredClone(prev)
       if (requested.status === undefined) delete next.status
       else next.status = requested.status
-      def.strategy.prepareForStatusUpdate?.(next, prev)
+      def.strategy.prepareForStatusUpdate?.(next, prev, requested)
     } else {
       next = requested
       next.metadata.name = name

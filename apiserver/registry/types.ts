@@ -22,8 +22,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   validate?(obj: T): FieldError[]
   /** Runs on update instead of `validate`; call `validate` from it when the checks are the same. */
   validateUpdate?(next: T, prev: T): FieldError[]
-  /** Status subresource writes: keep everything but status from `prev`. Default: exactly that. */
-  prepareForStatusUpdate?(next: T, prev: T): void
+  /** Status subresource writes: keep everything but status from `prev` (the default); `requested` is what the client sent. */
+  prepareForStatusUpdate?(next: T, prev: T, requested: T): void
   validateStatusUpdate?(next: T, prev: T): FieldError[]
   /**
    * Upstream's WarningsOnCreate/WarningsOnUpdate: texts sent back as

@@ -1,7 +1,34 @@
 // Every controller this controller-manager can run, by upstream's name.
 import type { ControllerDefinition } from '../controller-context.ts'
+import { cronJobController } from './cronjob/cronjob-controller.ts'
+import { daemonSetController } from './daemonset/daemonset-controller.ts'
+import { deploymentController } from './deployment/deployment-controller.ts'
+import { garbageCollectorController } from './garbage-collector/garbage-collector-controller.ts'
+import { jobController, type JobControllerOptions } from './job/job-controller.ts'
+import { createNamespaceController } from './namespace/namespace-controller.ts'
+import { createPodGCController, type PodGCOptions } from './podgc/pod-gc-controller.ts'
 import { replicaSetController } from './replicaset/replicaset-controller.ts'
+import { serviceAccountsController } from './serviceaccount/serviceaccounts-controller.ts'
+import { statefulSetController } from './statefulset/statefulset-controller.ts'
+import { ttlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.ts'
 
-export const allControllers: readonly ControllerDefinition[] = [
-  replicaSetController,
-]
+export interface ControllerOptions {
+  job?: JobControllerOptions
+  podgc?: PodGCOptions
+}
+
+export function allControllers(options: ControllerOptions = {}): ControllerDefinition[] {
+  return [
+    replicaSetController,
+    deploymentController,
+    daemonSetController,
+    statefulSetController,
+    jobController(options.job),
+    cronJobController(),
+    ttlAfterFinishedController(),
+    garbageCollectorController,
+    createNamespaceController(),
+    serviceAccountsController,
+    createPodGCController(options.podgc),
+  ]
+}

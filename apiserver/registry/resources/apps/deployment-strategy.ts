@@ -91,6 +91,12 @@ export const deploymentStrategy: Strategy<Deployment> = {
     next.metadata.generation = prev.metadata.generation ?? 0
     if (!semanticEqual(next.spec, prev.spec) || !semanticEqual(next.metadata.annotations, prev.metadata.annotations)) next.metadata.generation += 1
   },
+  // As upstream's status strategy, a status write may also set annotations (the
+  // deployment controller records deployment.kubernetes.io/revision that way); spec and labels stay.
+  prepareForStatusUpdate(next, _prev, requested) {
+    if (requested.metadata?.annotations) next.metadata.annotations = requested.metadata.annotations
+    else delete next.metadata.annotations
+  },
   validate: validateDeployment,
   validateUpdate: (next, prev) => [...validateDeployment(next), ...validateImmutableField(next.spec?.selector, prev.spec?.selector, 'spec.selector')],
   validateStatusUpdate: (next, prev) => [

@@ -186,7 +186,7 @@ describe('pod status writes', () => {
     const next = structuredClone(created)
     next.spec!.nodeName = 'elsewhere'
     next.status = { phase: 'Running' }
-    pods.strategy.prepareForStatusUpdate?.(next, created)
+    pods.strategy.prepareForStatusUpdate?.(next, created, next)
     expect(next.spec?.nodeName).toBeUndefined()
     expect(next.status).toEqual({ phase: 'Running', qosClass: 'BestEffort' })
     expect(pods.strategy.validateStatusUpdate?.(next, created)).toEqual([])

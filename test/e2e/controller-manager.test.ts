@@ -1,0 +1,122 @@
+// The controllers as users meet them: a real cluster of processes
+// (apiserver, scheduler, a sim kubelet hosting 3 nodes, the
+// controller-manager) driven by real kubectl.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stringify } from 'yaml'
+import { apiClient, type ApiClient, type Json } from '../support/api-client.ts'
+import { startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
+import { startControllerManagerProcess, type ControllerManagerProcess } from '../support/controller-manager-process.ts'
+import { kubectlFor, kubectlVersions, type Kubectl } from '../support/kubectl.ts'
+import { startKubeletProcess, type KubeletProcess } from '../support/kubelet-process.ts'
+import { startSchedulerProcess, type SchedulerProcess } from '../support/scheduler-process.ts'
+import { waitFor } from '../support/wait-for.ts'
+
+const ns = 'default'
+
+describe('controller-manager with real kubectl', () => {
+  let apiserver: ApiserverProcess
+  let scheduler: SchedulerProcess
+  const kubelets: KubeletProcess[] = []
+  let controllerManager: ControllerManagerProcess
+  let api: ApiClient
+  let kubectl: Kubectl
+
+  const deploymentPath = (name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`
+
+  async function rolledOut(name: string, replicas: number): Promise<Json> {
+    return waitFor(`deployment ${name} rolled out with ${replicas} replicas`, async () => {
+      const d = await api.read(deploymentPath(name))
+      const s = d.status ?? {}
+      return s.observedGeneration === d.metadata.generation && s.updatedReplicas === replicas && s.readyReplicas === replicas && s.replicas === replicas && s.availableReplicas === replicas ? d : undefined
+    }, 60_000)
+  }
+
+  async function podsOf(selector: string): Promise<Json[]> {
+    const list = await api.read(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`)
+    return (list.items as Json[]).filter((p) => !p.metadata.deletionTimestamp)
+  }
+
+  beforeAll(async () => {
+    apiserver = await startApiserverProcess({ storage: 'memory' })
+    api = apiClient(apiserver.url)
+    scheduler = await startSchedulerProcess(apiserver.url, { args: ['--leader-elect=false'], logLevel: 'warn' })
+    kubelets.push(await startKubeletProcess(apiserver.url, { runtime: 'sim', args: ['--nodes', '3', '--node-name-prefix', 'cm-node-'], nodeIP: '127.0.82.1', logLevel: 'warn' }))
+    controllerManager = await startControllerManagerProcess(apiserver.url)
+    kubectl = kubectlFor(kubectlVersions()[0].binary, apiserver.url)
+  }, 90_000)
+
+  afterAll(async () => {
+    await controllerManager?.stop()
+    for (const k of kubelets) await k.cleanup()
+    await scheduler?.stop()
+    await apiserver?.cleanup()
+  })
+
+  it('kubectl create deployment: ReplicaSet <deployment>-<hash>, pods <rs>-<5>, and describe tells the story', async () => {
+    await kubectl.ok(['create', 'deployment', 'nginx-deployment', '--image=nginx:1.25', '--replicas=2'])
+    await rolledOut('nginx-deployment', 2)
+    const sets = (await api.read(`/apis/apps/v1/namespaces/${ns}/replicasets?labelSelector=app=nginx-deployment`)).items as Json[]
+    expect(sets).toHaveLength(1)
+    const rs = sets[0]
+    const hash = rs.metadata.labels['pod-template-hash']
+    expect(rs.metadata.name).toBe(`nginx-deployment-${hash}`)
+    for (const pod of await podsOf('app=nginx-deployment')) expect(pod.metadata.name).toMatch(new RegExp(`^nginx-deployment-${hash}-[a-z0-9]{5}$`))
+    const describeDeploy = await waitFor('the ScalingReplicaSet event', async () => {
+      const out = await kubectl.ok(['describe', 'deployment', 'nginx-deployment'])
+      return out.includes('ScalingReplicaSet') ? out : undefined
+    })
+    expect(describeDeploy).toMatch(new RegExp(`Normal\\s+ScalingReplicaSet\\s+\\S+\\s+deployment-controller\\s+Scaled up replica set nginx-deployment-${hash} (to 2|from 0 to 2)`))
+    const describeRs = await kubectl.ok(['describe', 'rs', rs.metadata.name])
+    expect(describeRs).toMatch(/Controlled By:\s+Deployment\/nginx-deployment/)
+    expect((await kubectl.ok(['rollout', 'status', 'deployment/nginx-deployment'])).trim()).toBe('deployment "nginx-deployment" successfully rolled out')
+  })
+
+  it('scales 2 → 5 → 3 through kubectl apply of edited YAML', async () => {
+    const live = await api.read(deploymentPath('nginx-deployment'))
+    const manifest = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx-deployment', labels: live.metadata.labels }, spec: { ...live.spec } }
+    delete manifest.spec.strategy
+    for (const replicas of [5, 3]) {
+      manifest.spec.replicas = replicas
+      await kubectl.ok(['apply', '-f', '-'], { input: stringify(manifest) })
+      await rolledOut('nginx-deployment', replicas)
+      expect(await podsOf('app=nginx-deployment')).toHaveLength(replicas)
+    }
+  })
+
+  it('rolls out a new image with maxUnavailable 0 without ever dropping below the desired ready replicas; undo and history work', async () => {
+    await kubectl.ok(['patch', 'deployment', 'nginx-deployment', '-p', JSON.stringify({ spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } } })])
+    await rolledOut('nginx-deployment', 3)
+    // A watcher on the Deployment's status: readyReplicas must never fall below 3.
+    const watcher = kubectl.start(['get', 'deployment', 'nginx-deployment', '-w', '-o', 'jsonpath={.status.readyReplicas}{"\\n"}'])
+    try {
+      await kubectl.ok(['set', 'image', 'deployment/nginx-deployment', 'nginx=nginx:1.26'])
+      const d = await waitFor('the new template rolled out', async () => {
+        const current = await rolledOut('nginx-deployment', 3)
+        return current.spec.template.spec.containers[0].image === 'nginx:1.26' && current.metadata.annotations['deployment.kubernetes.io/revision'] === '2' ? current : undefined
+      }, 60_000)
+      expect(d.status.conditions.find((c: Json) => c.type === 'Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' })
+    } finally {
+      watcher.kill()
+    }
+    const seen = watcher.stdout.split('\n').filter(Boolean).map(Number)
+    expect(seen.length).toBeGreaterThan(0)
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(3)
+
+    const history = await kubectl.ok(['rollout', 'history', 'deployment/nginx-deployment'])
+    expect(history).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/)
+    await kubectl.ok(['rollout', 'undo', 'deployment/nginx-deployment'])
+    await waitFor('the previous image back', async () => {
+      const current = await rolledOut('nginx-deployment', 3)
+      return current.spec.template.spec.containers[0].image === 'nginx:1.25' ? current : undefined
+    }, 60_000)
+  }, 120_000)
+
+  it('kubectl delete deployment removes its ReplicaSets and pods', async () => {
+    await kubectl.ok(['delete', 'deployment', 'nginx-deployment'])
+    await waitFor('ReplicaSets and pods gone', async () => {
+      const sets = (await api.read(`/apis/apps/v1/namespaces/${ns}/replicasets?labelSelector=app=nginx-deployment`)).items as Json[]
+      const pods = (await api.read(`/api/v1/namespaces/${ns}/pods?labelSelector=app=nginx-deployment`)).items as Json[]
+      return sets.length === 0 && pods.length === 0 || undefined
+    }, 30_000)
+  })
+})
