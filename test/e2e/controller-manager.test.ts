@@ -41,7 +41,8 @@ describe('controller-manager with real kubectl', () => {
     api = apiClient(apiserver.url)
     scheduler = await startSchedulerProcess(apiserver.url, { args: ['--leader-elect=false'], logLevel: 'warn' })
     kubelets.push(await startKubeletProcess(apiserver.url, { runtime: 'sim', args: ['--nodes', '3', '--node-name-prefix', 'cm-node-'], nodeIP: '127.0.82.1', logLevel: 'warn' }))
-    controllerManager = await startControllerManagerProcess(apiserver.url)
+    // The CronJob controller runs in its own process below, with a clock brought close to a minute boundary.
+    controllerManager = await startControllerManagerProcess(apiserver.url, { args: ['--controllers', '*,-cronjob', '--job-pod-failure-backoff', '1s'] })
     kubectl = kubectlFor(kubectlVersions()[0].binary, apiserver.url)
   }, 90_000)
 
@@ -110,6 +111,97 @@ describe('controller-manager with real kubectl', () => {
       return current.spec.template.spec.containers[0].image === 'nginx:1.25' ? current : undefined
     }, 60_000)
   }, 120_000)
+
+  it('a DaemonSet puts one pod on each of the 3 nodes, and kubectl get ds says so', async () => {
+    await kubectl.ok(['apply', '-f', '-'], { input: stringify({
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' },
+      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'busybox', command: ['sleep', '3600'] }] } } },
+    }) })
+    const pods = await waitFor('3 agent pods running', async () => {
+      const list = await podsOf('app=agent')
+      return list.length === 3 && list.every((p) => p.status?.phase === 'Running') ? list : undefined
+    }, 30_000)
+    expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(3)
+    const row = await waitFor('kubectl get ds 3 3 3 3 3', async () => {
+      const out = (await kubectl.ok(['get', 'ds', 'agent', '--no-headers'])).trim().split(/\s+/)
+      return out.slice(1, 6).join(' ') === '3 3 3 3 3' ? out : undefined
+    })
+    expect(row[0]).toBe('agent')
+  })
+
+  it('a Job with completions 6 and parallelism 2 ends 6/6 Complete; a failing one ends Failed with BackoffLimitExceeded', async () => {
+    await kubectl.ok(['apply', '-f', '-'], { input: stringify({
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'six' },
+      spec: { completions: 6, parallelism: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: 'busybox', command: ['sh', '-c', 'echo done'] }] } } },
+    }) })
+    await kubectl.ok(['apply', '-f', '-'], { input: stringify({
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'fails' },
+      spec: { backoffLimit: 2, template: { metadata: { annotations: { 'sim.kubeling.io/exit-code': '1' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: 'busybox', command: ['sh', '-c', 'exit 1'] }] } } },
+    }) })
+    const six = await waitFor('job six complete', async () => {
+      const job = await api.read(`/apis/batch/v1/namespaces/${ns}/jobs/six`)
+      return job.status?.succeeded === 6 && job.status.conditions?.some((c: Json) => c.type === 'Complete' && c.status === 'True') ? job : undefined
+    }, 60_000)
+    expect(six.status.failed ?? 0).toBe(0)
+    const row = (await kubectl.ok(['get', 'job', 'six', '--no-headers'])).trim().split(/\s+/)
+    expect(row.slice(1, 3)).toEqual(['Complete', '6/6'])
+    const failed = await waitFor('job fails failed', async () => {
+      const job = await api.read(`/apis/batch/v1/namespaces/${ns}/jobs/fails`)
+      return job.status?.conditions?.find((c: Json) => c.type === 'Failed' && c.status === 'True')
+    }, 60_000)
+    expect(failed.reason).toBe('BackoffLimitExceeded')
+    const attempts = (await api.read(`/api/v1/namespaces/${ns}/pods?labelSelector=job-name=fails`)).items as Json[]
+    expect(attempts).toHaveLength(3)
+  }, 120_000)
+
+  it('a StatefulSet creates web-0, web-1, web-2 in order', async () => {
+    await kubectl.ok(['apply', '-f', '-'], { input: stringify({
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web' },
+      spec: { serviceName: 'web', replicas: 3, selector: { matchLabels: { app: 'web-sts' } }, template: { metadata: { labels: { app: 'web-sts' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } } },
+    }) })
+    const pods = await waitFor('3 ready stateful pods', async () => {
+      const list = await podsOf('app=web-sts')
+      return list.length === 3 && list.every((p) => p.status?.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True')) ? list : undefined
+    }, 30_000)
+    const byCreation = [...pods].sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+    expect(byCreation.map((p) => p.metadata.name)).toEqual(['web-0', 'web-1', 'web-2'])
+  })
+
+  it('a CronJob every minute creates a Job (its controller\'s clock brought close to the minute)', async () => {
+    const now = Date.now()
+    const toNextMinute = 60_000 - (now % 60_000)
+    // Put the controller's clock 3 s before a minute boundary.
+    const offsetSeconds = Math.round((toNextMinute - 3000) / 1000)
+    const cron = await startControllerManagerProcess(apiserver.url, { args: ['--controllers', 'cronjob', '--clock-offset', `${offsetSeconds}s`] })
+    try {
+      await kubectl.ok(['create', 'cronjob', 'tick', '--image=busybox', '--schedule=*/1 * * * *', '--', 'sh', '-c', 'date'])
+      const job = await waitFor('a Job from the CronJob', async () => {
+        const jobs = (await api.read(`/apis/batch/v1/namespaces/${ns}/jobs`)).items as Json[]
+        return jobs.find((j) => j.metadata.ownerReferences?.[0]?.name === 'tick')
+      }, 30_000)
+      expect(job.metadata.name).toMatch(/^tick-\d+$/)
+    } finally {
+      await cron.stop()
+    }
+  })
+
+  it('cascading deletes: orphan keeps the ReplicaSet, background removes everything; deleting a namespace empties it', async () => {
+    await kubectl.ok(['create', 'deployment', 'keep', '--image=nginx', '--replicas=1'])
+    await rolledOut('keep', 1)
+    await kubectl.ok(['delete', 'deployment', 'keep', '--cascade=orphan'])
+    const orphaned = await waitFor('the orphaned ReplicaSet', async () => {
+      const sets = (await api.read(`/apis/apps/v1/namespaces/${ns}/replicasets?labelSelector=app=keep`)).items as Json[]
+      return sets.length === 1 && !sets[0].metadata.ownerReferences?.length ? sets[0] : undefined
+    })
+    expect(orphaned.metadata.name).toMatch(/^keep-/)
+
+    await kubectl.ok(['create', 'namespace', 'doomed'])
+    await waitFor('the default ServiceAccount in doomed', async () => (await api.get('/api/v1/namespaces/doomed/serviceaccounts/default')).status === 200 || undefined)
+    await kubectl.ok(['create', 'deployment', 'inside', '--image=nginx', '--replicas=2', '-n', 'doomed'])
+    await waitFor('pods in doomed', async () => ((await api.read('/api/v1/namespaces/doomed/pods')).items.length === 2 ? true : undefined), 30_000)
+    await kubectl.ok(['delete', 'namespace', 'doomed'])
+    await waitFor('namespace doomed gone', async () => (await api.get('/api/v1/namespaces/doomed')).status === 404 || undefined, 60_000)
+  }, 90_000)
 
   it('kubectl delete deployment removes its ReplicaSets and pods', async () => {
     await kubectl.ok(['delete', 'deployment', 'nginx-deployment'])
