@@ -154,6 +154,27 @@ describe('controller-manager with real kubectl', () => {
     expect(attempts).toHaveLength(3)
   }, 120_000)
 
+  it('a Job with restartPolicy OnFailure keeps one pod whose restarts grow', async () => {
+    await kubectl.ok(['apply', '-f', '-'], { input: stringify({
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'flaky' },
+      spec: {
+        backoffLimit: 6,
+        template: {
+          metadata: { annotations: { 'sim.kubeling.io/exit-code': '1', 'sim.kubeling.io/run-seconds': '0.2' } },
+          spec: { restartPolicy: 'OnFailure', containers: [{ name: 'work', image: 'busybox', command: ['sh', '-c', 'exit 1'] }] },
+        },
+      },
+    }) })
+    const pod = await waitFor('the pod restarted twice', async () => {
+      const pods = (await api.read(`/api/v1/namespaces/${ns}/pods?labelSelector=job-name=flaky`)).items as Json[]
+      return pods.length === 1 && pods[0].status?.containerStatuses?.[0]?.restartCount >= 2 ? pods[0] : undefined
+    }, 30_000)
+    expect(pod.spec.restartPolicy).toBe('OnFailure')
+    const [, , restarts] = (await kubectl.ok(['get', 'pod', pod.metadata.name, '--no-headers'])).trim().split(/\s{2,}/).slice(1)
+    expect(Number(restarts.split(' ')[0])).toBeGreaterThanOrEqual(2)
+    await kubectl.ok(['delete', 'job', 'flaky'])
+  })
+
   it('a StatefulSet creates web-0, web-1, web-2 in order', async () => {
     await kubectl.ok(['apply', '-f', '-'], { input: stringify({
       apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web' },
