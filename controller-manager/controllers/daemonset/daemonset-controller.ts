@@ -17,6 +17,7 @@ import { isEmptyLabelSelector, labelSelectorFromObject, matchesLabels, type Labe
 import type { ProcessResult } from '../../../shared/work-queue.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controller-context.ts'
 import { Expectations } from '../../expectations.ts'
+import { watchOwnedPods } from '../../owned-pods.ts'
 import { controllerOf } from '../../owner-refs.ts'
 import { PodControl, podFromTemplate, slowStartBatch } from '../../pod-control.ts'
 import { keyOf, Reconciler } from '../../reconciler.ts'
@@ -29,7 +30,7 @@ import {
 } from './daemon-pod.ts'
 import { allowsSurge, surgeCount, unavailableCount, type DaemonSet, type DaemonSetStatus } from './daemonset-types.ts'
 import { podsShouldBeOnNode } from './node-plan.ts'
-import { isPodAvailable, isPodReady, isPodTerminal } from './pod-availability.ts'
+import { isPodAvailable, isPodReady, isPodTerminal } from '../../pod-conditions.ts'
 import { planRollingUpdate } from './rolling-update.ts'
 
 /** Upstream's BurstReplicas for DaemonSets: the most creates or deletes in one sync. */
@@ -75,34 +76,10 @@ export class DaemonSetController {
         this.reconciler.enqueue(ds)
       },
     })
-    this.#pods.addEventHandler({
-      onAdd: (pod) => {
-        if (pod.metadata.deletionTimestamp) return this.#podDeleted(pod)
-        const owner = this.#ownerOf(pod)
-        if (owner) {
-          this.#expectations.creationObserved(keyOf(owner))
-          this.reconciler.enqueue(owner)
-        } else if (!controllerOf(pod)) {
-          for (const ds of this.#matching(pod)) this.reconciler.enqueue(ds)
-        }
-      },
-      onUpdate: (oldPod, pod) => {
-        if (pod.metadata.deletionTimestamp && !oldPod.metadata.deletionTimestamp) return this.#podDeleted(pod)
-        const oldOwner = this.#ownerOf(oldPod)
-        const owner = this.#ownerOf(pod)
-        if (oldOwner && oldOwner !== owner) this.reconciler.enqueue(oldOwner)
-        if (owner) this.reconciler.enqueue(owner)
-        else if (!controllerOf(pod)) for (const ds of this.#matching(pod)) this.reconciler.enqueue(ds)
-        const minReady = owner?.spec?.minReadySeconds ?? 0
-        if (owner && minReady > 0 && isPodReady(pod) && !isPodReady(oldPod)) this.reconciler.enqueueAfter(owner, minReady * 1000 + 1)
-      },
-      onDelete: (pod) => {
-        if (!pod.metadata.deletionTimestamp) this.#podDeleted(pod)
-        else {
-          const owner = this.#ownerOf(pod)
-          if (owner) this.reconciler.enqueue(owner)
-        }
-      },
+    watchOwnedPods(this.#pods, {
+      kind: 'DaemonSet', owners: this.#sets, reconciler: this.reconciler, expectations: this.#expectations,
+      selectorOf,
+      minReadySeconds: (ds) => ds.spec?.minReadySeconds ?? 0,
     })
     this.#nodes.addEventHandler({
       onAdd: (node) => {
@@ -128,27 +105,6 @@ export class DaemonSetController {
       if (ds?.metadata.uid === ref.uid) this.reconciler.enqueue(ds)
     }
     this.#revisions.addEventHandler({ onAdd: revisionChanged, onUpdate: (_, cr) => revisionChanged(cr), onDelete: revisionChanged })
-  }
-
-  #podDeleted(pod: Pod): void {
-    const owner = this.#ownerOf(pod)
-    if (!owner) return
-    this.#expectations.deletionObserved(keyOf(owner))
-    this.reconciler.enqueue(owner)
-  }
-
-  #ownerOf(pod: Pod): DaemonSet | undefined {
-    const ref = controllerOf(pod)
-    if (!ref || ref.kind !== 'DaemonSet') return undefined
-    const ds = this.#sets.get(`${pod.metadata.namespace}/${ref.name}`)
-    return ds?.metadata.uid === ref.uid ? ds : undefined
-  }
-
-  #matching(pod: Pod): DaemonSet[] {
-    return this.#sets.byIndex('namespace', pod.metadata.namespace ?? '').filter((ds) => {
-      const selector = selectorOf(ds)
-      return selector !== undefined && matchesLabels(selector, pod.metadata.labels)
-    })
   }
 
   async sync(key: string): Promise<ProcessResult> {

@@ -5,7 +5,7 @@
 import type { Pod } from '../../../shared/core-types.ts'
 import { revisionLabel } from '../history/controller-revision.ts'
 import { compareDaemonPods, type NodeEligibility } from './daemon-pod.ts'
-import { isPodAvailable, isPodReady } from './pod-availability.ts'
+import { isPodAvailable, isPodReady } from '../../pod-conditions.ts'
 
 export interface NodePlan {
   /** Create a daemon pod on this node. */

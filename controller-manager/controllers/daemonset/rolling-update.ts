@@ -9,7 +9,7 @@
 // on up to maxSurge nodes, and the old pod goes once the new one is available.
 import type { Pod } from '../../../shared/core-types.ts'
 import { isPodUpdated } from './daemon-pod.ts'
-import { isPodAvailable } from './pod-availability.ts'
+import { isPodAvailable } from '../../pod-conditions.ts'
 
 export interface RollingUpdateInput {
   /** Every node with daemon pods, plus every node that should run one (with []). */

@@ -3,27 +3,9 @@
 // unscheduled before scheduled, pending before unknown before running, not
 // ready before ready, more restarts before fewer, newer before older.
 import type { Pod } from '../../../shared/core-types.ts'
+import { isPodReady } from '../../pod-conditions.ts'
 
 const phaseRank: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 }
-
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
-}
-
-/** Ready for at least minReadySeconds at `now` (ms). */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
-  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True')
-  if (!ready) return false
-  if (minReadySeconds <= 0) return true
-  const since = ready.lastTransitionTime ? Date.parse(ready.lastTransitionTime) : NaN
-  return Number.isFinite(since) && since + minReadySeconds * 1000 <= now
-}
-
-/** Not finished and not being deleted: it counts toward replicas. */
-export function isPodActive(pod: Pod): boolean {
-  const phase = pod.status?.phase
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp
-}
 
 function restarts(pod: Pod): number {
   const statuses = (pod.status?.containerStatuses ?? []) as Array<{ restartCount?: number }>

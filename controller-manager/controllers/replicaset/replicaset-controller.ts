@@ -10,10 +10,12 @@ import type { Informer } from '../../../shared/informer/index.ts'
 import { labelSelectorFromObject, matchesLabels, type LabelSelectorObject } from '../../../shared/label-selector.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controller-context.ts'
 import { Expectations } from '../../expectations.ts'
+import { watchOwnedPods } from '../../owned-pods.ts'
 import { controllerOf, controllerRef } from '../../owner-refs.ts'
 import { PodControl, podFromTemplate, slowStartBatch } from '../../pod-control.ts'
 import { keyOf, Reconciler } from '../../reconciler.ts'
-import { isPodActive, isPodAvailable, isPodReady, podsToDelete } from './pod-ranking.ts'
+import { isPodActive, isPodAvailable, isPodReady } from '../../pod-conditions.ts'
+import { podsToDelete } from './pod-ranking.ts'
 
 export interface ReplicaSet extends KubeObject {
   spec?: { replicas?: number; minReadySeconds?: number; selector?: LabelSelectorObject; template?: PodTemplateSpec }
@@ -63,55 +65,10 @@ export class ReplicaSetController {
         this.reconciler.enqueue(rs)
       },
     })
-    this.#pods.addEventHandler({
-      onAdd: (pod) => {
-        if (pod.metadata.deletionTimestamp) return this.#podDeleted(pod)
-        const owner = this.#ownerOf(pod)
-        if (owner) {
-          this.#expectations.creationObserved(keyOf(owner))
-          this.reconciler.enqueue(owner)
-        } else if (!controllerOf(pod)) {
-          for (const rs of this.#matching(pod)) this.reconciler.enqueue(rs)
-        }
-      },
-      onUpdate: (oldPod, pod) => {
-        if (pod.metadata.deletionTimestamp && !oldPod.metadata.deletionTimestamp) {
-          // A graceful delete began: count it as the deletion the controller waits for.
-          return this.#podDeleted(pod)
-        }
-        const oldOwner = this.#ownerOf(oldPod)
-        const owner = this.#ownerOf(pod)
-        if (oldOwner && oldOwner !== owner) this.reconciler.enqueue(oldOwner)
-        if (owner) this.reconciler.enqueue(owner)
-        else if (!controllerOf(pod)) for (const rs of this.#matching(pod)) this.reconciler.enqueue(rs)
-        // Readiness can make a pod available only minReadySeconds later.
-        const minReady = owner?.spec?.minReadySeconds ?? 0
-        if (owner && minReady > 0 && isPodReady(pod) && !isPodReady(oldPod)) this.reconciler.enqueueAfter(owner, minReady * 1000 + 1)
-      },
-      onDelete: (pod) => this.#podDeleted(pod),
-    })
-  }
-
-  #podDeleted(pod: Pod): void {
-    const owner = this.#ownerOf(pod)
-    if (!owner) return
-    this.#expectations.deletionObserved(keyOf(owner))
-    this.reconciler.enqueue(owner)
-  }
-
-  /** The ReplicaSet that controls pod, if it is one this controller knows (same uid). */
-  #ownerOf(pod: Pod): ReplicaSet | undefined {
-    const ref = controllerOf(pod)
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined
-    const rs = this.#sets.get(`${pod.metadata.namespace}/${ref.name}`)
-    return rs?.metadata.uid === ref.uid ? rs : undefined
-  }
-
-  /** ReplicaSets of the pod's namespace whose selector matches it (adoption candidates). */
-  #matching(pod: Pod): ReplicaSet[] {
-    return this.#sets.byIndex('namespace', pod.metadata.namespace ?? '').filter((rs) => {
-      const selector = labelSelectorFromObject(rs.spec?.selector)
-      return !selector.matchesNothing && selector.requirements.length > 0 && matchesLabels(selector, pod.metadata.labels)
+    watchOwnedPods(this.#pods, {
+      kind: 'ReplicaSet', owners: this.#sets, reconciler: this.reconciler, expectations: this.#expectations,
+      selectorOf: (rs) => labelSelectorFromObject(rs.spec?.selector),
+      minReadySeconds: (rs) => rs.spec?.minReadySeconds ?? 0,
     })
   }
 

@@ -6,7 +6,7 @@ import type { OwnerReference } from '../../../shared/api-types.ts'
 import type { Pod, Volume } from '../../../shared/core-types.ts'
 import { podFromTemplate } from '../../pod-control.ts'
 import { revisionLabel, templateFromRevision, type ControllerRevision } from '../history/controller-revision.ts'
-import { isPodAvailable, isPodReady } from '../daemonset/pod-availability.ts'
+import { isPodAvailable, isPodReady } from '../../pod-conditions.ts'
 import type { PersistentVolumeClaimTemplate, StatefulSet, StatefulSetStatus } from './statefulset-types.ts'
 
 export const podNameLabel = 'statefulset.kubernetes.io/pod-name'

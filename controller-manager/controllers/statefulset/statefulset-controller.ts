@@ -14,7 +14,7 @@ import type { ProcessResult } from '../../../shared/work-queue.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controller-context.ts'
 import { controllerOf } from '../../owner-refs.ts'
 import { Reconciler } from '../../reconciler.ts'
-import { isPodReady } from '../daemonset/pod-availability.ts'
+import { watchOwnedPods } from '../../owned-pods.ts'
 import {
   controllerRevisionDescriptor, equalRevision, findEqualRevisions, newControllerRevision, nextRevision, sortControllerRevisions,
   templatePatch, type ControllerRevision,
@@ -65,20 +65,9 @@ export class StatefulSetController {
       onUpdate: (_, set) => this.reconciler.enqueue(set),
       onDelete: (set) => this.reconciler.enqueue(set),
     })
-    this.#pods.addEventHandler({
-      onAdd: (pod) => this.#podChanged(pod),
-      onUpdate: (oldPod, pod) => {
-        const oldOwner = this.#ownerOf(oldPod)
-        const owner = this.#ownerOf(pod)
-        if (oldOwner && oldOwner !== owner) this.reconciler.enqueue(oldOwner)
-        this.#podChanged(pod)
-        const minReady = owner?.spec?.minReadySeconds ?? 0
-        if (owner && minReady > 0 && isPodReady(pod) && !isPodReady(oldPod)) this.reconciler.enqueueAfter(owner, minReady * 1000 + 1)
-      },
-      onDelete: (pod) => {
-        const owner = this.#ownerOf(pod)
-        if (owner) this.reconciler.enqueue(owner)
-      },
+    watchOwnedPods(this.#pods, {
+      kind: 'StatefulSet', owners: this.#sets, reconciler: this.reconciler, selectorOf,
+      minReadySeconds: (set) => set.spec?.minReadySeconds ?? 0,
     })
     const revisionChanged = (cr: ControllerRevision) => {
       const ref = controllerOf(cr)
@@ -87,24 +76,6 @@ export class StatefulSetController {
       if (set?.metadata.uid === ref.uid) this.reconciler.enqueue(set)
     }
     this.#revisions.addEventHandler({ onAdd: revisionChanged, onUpdate: (_, cr) => revisionChanged(cr), onDelete: revisionChanged })
-  }
-
-  #podChanged(pod: Pod): void {
-    const owner = this.#ownerOf(pod)
-    if (owner) this.reconciler.enqueue(owner)
-    else if (!controllerOf(pod)) {
-      for (const set of this.#sets.byIndex('namespace', pod.metadata.namespace ?? '')) {
-        const selector = selectorOf(set)
-        if (selector && matchesLabels(selector, pod.metadata.labels)) this.reconciler.enqueue(set)
-      }
-    }
-  }
-
-  #ownerOf(pod: Pod): StatefulSet | undefined {
-    const ref = controllerOf(pod)
-    if (!ref || ref.kind !== 'StatefulSet') return undefined
-    const set = this.#sets.get(`${pod.metadata.namespace}/${ref.name}`)
-    return set?.metadata.uid === ref.uid ? set : undefined
   }
 
   async sync(key: string): Promise<ProcessResult> {

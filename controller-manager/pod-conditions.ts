@@ -1,7 +1,7 @@
 // Pod readiness as upstream's pkg/api/v1/pod reads it (IsPodReady,
-// IsPodAvailable). Both the DaemonSet and the StatefulSet controller count
-// with these; the ReplicaSet controller keeps its own copy in pod-ranking.ts.
-import type { Pod } from '../../../shared/core-types.ts'
+// IsPodAvailable), and whether a pod still counts: what every workload
+// controller counts with.
+import type { Pod } from '../shared/core-types.ts'
 
 function readyCondition(pod: Pod) {
   return pod.status?.conditions?.find((c) => c.type === 'Ready')
@@ -24,4 +24,9 @@ export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): 
 export function isPodTerminal(pod: Pod): boolean {
   const phase = pod.status?.phase
   return phase === 'Succeeded' || phase === 'Failed'
+}
+
+/** Not finished and not being deleted: it counts toward replicas. */
+export function isPodActive(pod: Pod): boolean {
+  return !isPodTerminal(pod) && !pod.metadata.deletionTimestamp
 }
