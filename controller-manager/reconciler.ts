@@ -3,6 +3,7 @@
 // limited queue and reconcile that one object against the cluster's state.
 // A key is never processed by two workers at once; a failed sync is retried
 // with exponential back-off; a sync may ask to come back later.
+import { isConflict } from '../shared/client/index.ts'
 import { realClock, type Clock } from '../shared/clock.ts'
 import type { KubeObject } from '../shared/api-types.ts'
 import type { Logger } from '../shared/logger.ts'
@@ -51,6 +52,9 @@ export class Reconciler {
     const stop = () => this.queue.shutDown()
     if (signal.aborted) stop()
     else signal.addEventListener('abort', stop, { once: true })
-    await runWorkers(this.queue, workers, (key) => this.#opts.sync(key), this.#opts.log)
+    // A conflict only means the cache was behind: the retry reads the newer copy. Not worth an error line.
+    const log = this.#opts.log
+    const quietConflicts = { error: (fields: { err?: unknown }, msg: string) => (isConflict(fields.err) ? log.debug(fields, msg) : log.error(fields, msg)) }
+    await runWorkers(this.queue, workers, (key) => this.#opts.sync(key), quietConflicts)
   }
 }
