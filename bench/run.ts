@@ -10,7 +10,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { formatTable, machineLine, nowMs, resultMarker, root, type ResultRow } from './lib/common.ts'
 
-const all = ['creates', 'list', 'watch-latency', 'memory-startup', 'scheduler', 'kubelet']
+const all = ['creates', 'list', 'watch-latency', 'memory-startup', 'scheduler', 'kubelet', 'cluster-start']
 const wanted = process.argv.slice(2)
 const selected = wanted.length === 0 ? all : all.filter((b) => wanted.some((w) => b.startsWith(w)))
 
