@@ -35,6 +35,12 @@ const flags = parseFlags(process.argv.slice(2), {
   'concurrent-gc-syncs': { type: 'string', default: '20', description: 'garbage collector workers' },
   'concurrent-namespace-syncs': { type: 'string', default: '10', description: 'namespaces deleted at once' },
   'concurrent-ttl-after-finished-syncs': { type: 'string', default: '5', description: 'finished Jobs checked for their TTL at once' },
+  'allocate-node-cidrs': { type: 'boolean', default: true, description: 'give each node a podCIDR from --cluster-cidr (upstream\'s default is false; kubeling\'s kubelets use it for pod IPs)' },
+  'cluster-cidr': { type: 'string', default: '10.244.0.0/16', description: 'the range node podCIDRs come from' },
+  'node-cidr-mask-size': { type: 'string', default: '24', description: 'prefix length of each node\'s podCIDR' },
+  'node-monitor-grace-period': { type: 'string', default: '40s', description: 'heartbeat silence before a node is marked Unknown and tainted unreachable' },
+  'node-monitor-period': { type: 'string', default: '5s', description: 'how often node health is checked' },
+  'node-startup-grace-period': { type: 'string', default: '60s', description: 'how long a new node may stay silent before it is marked Unknown' },
   'terminated-pod-gc-threshold': { type: 'string', default: '12500', description: 'terminated pods kept before the pod garbage collector deletes the oldest' },
   'job-pod-failure-backoff': { type: 'string', default: '10s', description: 'first back-off before a Job replaces a failed pod (doubles up to 10 min); shorten for demos and tests' },
   'clock-offset': { type: 'string', default: '0s', description: 'test only: the controllers\' clock runs this far ahead of the real one (e.g. to bring a CronJob\'s next minute closer)' },
@@ -54,6 +60,12 @@ try {
   const controllers = allControllers({
     job: { podFailureBackoffMs: parseDurationSeconds(flags['job-pod-failure-backoff'] as string) * 1000 },
     podgc: { terminatedPodThreshold: Number(flags['terminated-pod-gc-threshold']) },
+    nodeIpam: flags['allocate-node-cidrs'] ? { clusterCIDR: flags['cluster-cidr'] as string, nodeCIDRMaskSize: Number(flags['node-cidr-mask-size']) } : undefined,
+    nodeLifecycle: {
+      monitorGracePeriodMs: parseDurationSeconds(flags['node-monitor-grace-period'] as string) * 1000,
+      monitorPeriodMs: parseDurationSeconds(flags['node-monitor-period'] as string) * 1000,
+      startupGracePeriodMs: parseDurationSeconds(flags['node-startup-grace-period'] as string) * 1000,
+    },
   })
   const names = selectControllers(flags.controllers as string, controllers.map((c) => c.name))
   const client = createClient({

@@ -7,6 +7,8 @@ const aliases: Record<string, string> = {
   'pod-garbage-collector': 'podgc',
   ttl: 'ttl-after-finished',
   'cronjob-v2': 'cronjob',
+  nodeipam: 'node-ipam',
+  nodelifecycle: 'node-lifecycle',
 }
 
 function canonical(name: string): string {

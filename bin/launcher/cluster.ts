@@ -140,7 +140,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const componentPort = async () => String(freePorts ? await freePort() : 0)
     if (options.scheduler ?? true) launch('scheduler', 'scheduler/main.ts', ['--server', url, '--port', await componentPort(), '--log-level', logLevel])
     if (runControllerManager) {
-      launch('controller-manager', 'controller-manager/main.ts', ['--server', url, '--port', await componentPort(), '--log-level', logLevel])
+      launch('controller-manager', 'controller-manager/main.ts', [
+        '--server', url, '--port', await componentPort(), '--log-level', logLevel, '--node-monitor-grace-period', `${grace}s`,
+        // A short grace period wants a quick look: upstream checks every 5 s against 40 s.
+        '--node-monitor-period', `${Math.min(5, Math.max(0.5, grace / 8))}s`,
+      ])
     }
 
     // Kubelets: leases and status follow the grace period, as upstream's defaults do (40 s grace, 40 s lease renewed every 10 s).

@@ -6,15 +6,21 @@ import { deploymentController } from './deployment/deployment-controller.ts'
 import { garbageCollectorController } from './garbage-collector/garbage-collector-controller.ts'
 import { jobController, type JobControllerOptions } from './job/job-controller.ts'
 import { createNamespaceController } from './namespace/namespace-controller.ts'
+import { createNodeIpamController, type NodeIpamOptions } from './nodeipam/node-ipam-controller.ts'
+import { createNodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/node-lifecycle-controller.ts'
 import { createPodGCController, type PodGCOptions } from './podgc/pod-gc-controller.ts'
 import { replicaSetController } from './replicaset/replicaset-controller.ts'
 import { serviceAccountsController } from './serviceaccount/serviceaccounts-controller.ts'
 import { statefulSetController } from './statefulset/statefulset-controller.ts'
+import { createTaintEvictionController } from './tainteviction/taint-eviction-controller.ts'
 import { ttlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.ts'
 
 export interface ControllerOptions {
   job?: JobControllerOptions
   podgc?: PodGCOptions
+  /** Undefined: no podCIDR allocation (upstream's --allocate-node-cidrs=false). */
+  nodeIpam?: NodeIpamOptions
+  nodeLifecycle?: NodeLifecycleOptions
 }
 
 export function allControllers(options: ControllerOptions = {}): ControllerDefinition[] {
@@ -30,5 +36,8 @@ export function allControllers(options: ControllerOptions = {}): ControllerDefin
     createNamespaceController(),
     serviceAccountsController,
     createPodGCController(options.podgc),
+    ...(options.nodeIpam ? [createNodeIpamController(options.nodeIpam)] : []),
+    createNodeLifecycleController(options.nodeLifecycle),
+    createTaintEvictionController(),
   ]
 }

@@ -133,7 +133,7 @@ export class NodeAgent {
     let last: unknown
     for (let i = 0; i < nodeStatusUpdateRetry; i++) {
       try {
-        return await this.#tryUpdateNodeStatus(i)
+        return await this.#tryUpdateNodeStatus()
       } catch (err) {
         last = err
         this.#o.log?.error({ err, node: this.name }, 'error updating node status, will retry')
@@ -142,10 +142,12 @@ export class NodeAgent {
     throw new Error(`update node status exceeds retry count: ${last}`)
   }
 
-  async #tryUpdateNodeStatus(tryNumber: number): Promise<void> {
+  async #tryUpdateNodeStatus(): Promise<void> {
     const { nodes } = this.#o.client
-    // The first try starts from the Node we last saw (upstream: its lister); retries read it fresh.
-    const original = tryNumber === 0 && this.#node ? this.#node : ((await nodes.get(this.name)) as Node)
+    // Compare with the Node as it is now (upstream reads its lister): the node lifecycle controller may
+    // have set Ready to Unknown meanwhile, and a kubelet that compared with its own last write would not
+    // correct that until the next report period.
+    const original = (await nodes.get(this.name)) as Node
     const now = this.#clock.now()
 
     // kubernetes.io/os and /arch must always be right: the scheduler and DaemonSets select on them.
