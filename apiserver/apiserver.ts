@@ -1,14 +1,18 @@
 // Assembles an apiserver: store, registry, HTTP server, bootstrap objects.
 // main.ts calls it with flags; tests call it in-process.
+import { networkInterfaces } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { openStore } from './storage/open-store.ts'
 import type { Store } from './storage/store.ts'
-import { Registry } from './registry/registry.ts'
+import { collectionKey, Registry } from './registry/registry.ts'
 import { RestStore } from './registry/rest-store.ts'
 import { builtinResources } from './registry/resources/index.ts'
 import { buildServer } from './http/server.ts'
-import { bootstrap } from './bootstrap.ts'
+import { bootstrap, bootstrapKubeProxy } from './bootstrap.ts'
+import { ServiceAllocator } from './registry/service-allocation/service-allocator.ts'
+import { defaultTolerationAdmission, defaultTolerationSeconds } from './registry/resources/core/pod-admission-defaults.ts'
+import { reconcileKubernetesService } from './kubernetes-service.ts'
 import { startNamespaceFinalizer } from './namespace-finalizer.ts'
 
 export interface ApiserverOptions {
@@ -29,6 +33,31 @@ export interface ApiserverOptions {
    * controller, as upstream). @default 'builtin'
    */
   namespaceLifecycle?: NamespaceLifecycle
+  /** `--service-cluster-ip-range`: where Services' cluster IPs come from (IPv4). @default '10.96.0.0/12' */
+  serviceClusterIPRange?: string
+  /** `--service-node-port-range`. @default '30000-32767' */
+  serviceNodePortRange?: string
+  /**
+   * `--advertise-address`: the address the `kubernetes` Service's endpoints
+   * name. @default the bind address, or the first non-loopback IPv4 when
+   * binding to every interface
+   */
+  advertiseAddress?: string
+  /** `--default-not-ready-toleration-seconds`. @default 300 */
+  defaultNotReadyTolerationSeconds?: number
+  /** `--default-unreachable-toleration-seconds`. @default 300 */
+  defaultUnreachableTolerationSeconds?: number
+  /** `--bootstrap-kube-proxy`: create kubeadm's kube-proxy DaemonSet at the first start. @default true */
+  bootstrapKubeProxy?: boolean
+}
+
+/** The bind address, unless it is a wildcard: then this host's first non-internal IPv4. */
+function defaultAdvertiseAddress(bindAddress: string): string {
+  if (bindAddress !== '0.0.0.0' && bindAddress !== '::' && bindAddress !== '') return bindAddress
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address
+  }
+  return '127.0.0.1'
 }
 
 export type NamespaceLifecycle = 'builtin' | 'controller'
@@ -49,6 +78,15 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
   log.info({ storage: options.storage, dataDir: options.storage === 'leveldb' ? options.dataDir : undefined, objects: store.count('/'), revision: store.revision, ms: Date.now() - started }, 'store opened')
   const registry = new Registry(builtinResources)
   const rest = new RestStore(store)
+  const services = registry.byKind('', 'Service')!
+  const allocator = new ServiceAllocator({ clusterIPRange: options.serviceClusterIPRange, nodePortRange: options.serviceNodePortRange })
+  // The allocators start from what the stored Services hold, so no address is handed out twice across restarts.
+  for (const problem of allocator.rebuild(store.list(collectionKey(services, undefined)).items.map((s) => s.object))) log.warn(problem)
+  rest.setHooks(services, allocator.hooks())
+  rest.setHooks(registry.byKind('', 'Pod')!, defaultTolerationAdmission({
+    notReady: options.defaultNotReadyTolerationSeconds ?? defaultTolerationSeconds,
+    unreachable: options.defaultUnreachableTolerationSeconds ?? defaultTolerationSeconds,
+  }))
   let ready = false
   const app = buildServer({
     registry,
@@ -60,7 +98,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
       maxBufferedBytes: options.maxWatchBufferBytes ?? 8 * 1024 * 1024,
     },
   })
-  await bootstrap(registry, rest)
+  const { firstStart } = await bootstrap(registry, rest)
   const stopFinalizer = (options.namespaceLifecycle ?? 'builtin') === 'builtin'
     ? startNamespaceFinalizer(registry, rest, log.child({ controller: 'namespace' }))
     : () => {}
@@ -70,6 +108,16 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
   const port = typeof address === 'object' && address ? address.port : options.port
   const host = options.bindAddress.includes(':') ? `[${options.bindAddress}]` : options.bindAddress
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  const advertiseAddress = options.advertiseAddress || defaultAdvertiseAddress(options.bindAddress)
+  await reconcileKubernetesService(registry, rest, { clusterIP: allocator.kubernetesServiceIP, advertiseAddress, port }, log)
+  if (firstStart && (options.bootstrapKubeProxy ?? true)) {
+    const advertised = advertiseAddress.includes(':') ? `[${advertiseAddress}]` : advertiseAddress
+    try {
+      await bootstrapKubeProxy(registry, rest, `http://${advertised}:${port}`)
+    } catch (err) {
+      log.warn({ err }, 'cannot create the kube-proxy addon')
+    }
+  }
   log.info({ url, ms: Date.now() - started }, 'apiserver ready')
   return {
     app,

@@ -3,6 +3,8 @@ import { resolve } from 'node:path'
 import { parseDurationSeconds, parseFlags } from '../shared/flags.ts'
 import { createLogger } from '../shared/logger.ts'
 import { startApiserver } from './apiserver.ts'
+import { parseIPv4CIDR } from './registry/service-allocation/ip-allocator.ts'
+import { parsePortRange } from './registry/service-allocation/port-allocator.ts'
 
 const flags = parseFlags(process.argv.slice(2), {
   port: { type: 'string', default: '8080', description: 'port to serve plain HTTP on' },
@@ -16,6 +18,12 @@ const flags = parseFlags(process.argv.slice(2), {
     type: 'string', default: 'builtin',
     description: 'who empties terminating namespaces: builtin (the apiserver itself, so it works alone) or controller (left to the controller-manager\'s namespace controller, as upstream)',
   },
+  'advertise-address': { type: 'string', default: '', description: 'the address the kubernetes Service\'s endpoints name (default: the bind address)' },
+  'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12', description: 'IPv4 CIDR Services\' cluster IPs are allocated from; its first address is the kubernetes Service\'s' },
+  'service-node-port-range': { type: 'string', default: '30000-32767', description: 'ports NodePort and LoadBalancer Services\' node ports are allocated from' },
+  'default-not-ready-toleration-seconds': { type: 'string', default: '300', description: 'tolerationSeconds of the not-ready:NoExecute toleration added to every pod without one' },
+  'default-unreachable-toleration-seconds': { type: 'string', default: '300', description: 'tolerationSeconds of the unreachable:NoExecute toleration added to every pod without one' },
+  'bootstrap-kube-proxy': { type: 'boolean', default: true, description: 'create the kube-proxy DaemonSet, ConfigMap and ServiceAccount in kube-system at the first start, as kubeadm' },
 })
 
 const log = createLogger('apiserver', flags['log-level'] as string)
@@ -31,6 +39,26 @@ if (namespaceLifecycle !== 'builtin' && namespaceLifecycle !== 'controller') {
   process.exit(2)
 }
 
+const nonNegativeInt = (flag: 'default-not-ready-toleration-seconds' | 'default-unreachable-toleration-seconds'): number => {
+  const text = flags[flag] as string
+  const n = Number(text)
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
+    log.fatal({ [flag]: text }, `--${flag} must be a non-negative integer`)
+    process.exit(2)
+  }
+  return n
+}
+const defaultNotReadyTolerationSeconds = nonNegativeInt('default-not-ready-toleration-seconds')
+const defaultUnreachableTolerationSeconds = nonNegativeInt('default-unreachable-toleration-seconds')
+for (const [flag, check] of [['service-cluster-ip-range', parseIPv4CIDR], ['service-node-port-range', parsePortRange]] as const) {
+  try {
+    check(flags[flag] as string)
+  } catch (err) {
+    log.fatal({ [flag]: flags[flag] }, `--${flag}: ${(err as Error).message}`)
+    process.exit(2)
+  }
+}
+
 try {
   const server = await startApiserver({
     port: Number(flags.port),
@@ -41,6 +69,12 @@ try {
     bookmarkIntervalMs: parseDurationSeconds(flags['watch-bookmark-interval'] as string) * 1000,
     watchHistorySize: Number(flags['watch-history-size']),
     namespaceLifecycle,
+    advertiseAddress: (flags['advertise-address'] as string) || undefined,
+    serviceClusterIPRange: flags['service-cluster-ip-range'] as string,
+    serviceNodePortRange: flags['service-node-port-range'] as string,
+    defaultNotReadyTolerationSeconds,
+    defaultUnreachableTolerationSeconds,
+    bootstrapKubeProxy: flags['bootstrap-kube-proxy'] as boolean,
   })
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down')

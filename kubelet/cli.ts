@@ -73,7 +73,8 @@ try {
   if (runtimeKind === 'sim') {
     runtime = createSimRuntime({ startDelayMs: seconds('sim-start-delay') * 1000, runDurationMs: seconds('sim-run-duration') * 1000, unknownImages, logger: log })
   } else {
-    const processRuntime = createProcessRuntime({ unknownImages, logger: log })
+    // The client is for kube-proxy pods: their stand-in watches Services and EndpointSlices.
+    const processRuntime = createProcessRuntime({ unknownImages, logger: log, apiClient: client })
     if (processRuntime.sandboxMode() === 'plain') {
       log.warn('no pod sandboxes (needs root and a working `unshare`): containers run as plain processes and do not see their volumes at their mountPaths')
     }

@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import type { Client } from '../shared/client/index.ts'
 import { commonResources, isNotFound } from '../shared/client/index.ts'
 import { realClock, type Clock } from '../shared/clock.ts'
-import type { Container, Pod } from '../shared/core-types.ts'
+import type { Container, Node, Pod } from '../shared/core-types.ts'
 import { EventRecorder } from '../shared/event-recorder.ts'
 import { Informer } from '../shared/informer/index.ts'
 import type { Logger } from '../shared/logger.ts'
@@ -19,6 +19,7 @@ export interface KubeletNode {
   name: string
   /** InternalIP: status.hostIP of its pods. */
   ip: string
+  /** Pods' range when the Node has no spec.podCIDR (no node IPAM); the sim fleet gives each node its own. */
   podCIDR?: string
 }
 
@@ -46,7 +47,7 @@ export class Kubelet {
   readonly #opts: KubeletOptions
   readonly #clock: Clock
   readonly #nodes = new Map<string, KubeletNode>()
-  readonly #ips = new Map<string, PodIPAllocator>()
+  readonly #ips = new Map<string, Promise<PodIPAllocator>>()
   readonly #recorders = new Map<string, EventRecorder>()
   readonly #workers = new Map<string, PodWorker>()
   readonly statusManager: StatusManager
@@ -58,7 +59,6 @@ export class Kubelet {
     this.statusManager = new StatusManager(options.client, options.log)
     for (const node of options.nodes) {
       this.#nodes.set(node.name, node)
-      this.#ips.set(node.name, new PodIPAllocator(podSubnetPrefix(node.ip, node.podCIDR, options.runtimeKind)))
       // Upstream's kubelet names its node as the Events' source host.
       this.#recorders.set(node.name, new EventRecorder({ client: options.client, component: 'kubelet', host: node.name, clock: this.#clock, log: options.log }))
     }
@@ -123,9 +123,30 @@ export class Kubelet {
     return join(this.#opts.rootDir, 'pods', pod.metadata.uid ?? 'unknown')
   }
 
+  /**
+   * The node's pod IP range, fixed at its first pod: the podCIDR node IPAM
+   * gave the Node (read once from the API, as it is assigned after
+   * registration), else the configured or derived one.
+   */
+  #allocatorFor(node: KubeletNode): Promise<PodIPAllocator> {
+    let allocator = this.#ips.get(node.name)
+    if (!allocator) {
+      allocator = (async () => {
+        let podCIDR: string | undefined
+        try {
+          podCIDR = ((await this.#opts.client.nodes.get(node.name)) as Node).spec?.podCIDR
+        } catch (err) {
+          this.#opts.log.warn({ err, node: node.name }, 'could not read the node\'s podCIDR; deriving pod IPs from the node IP')
+        }
+        return new PodIPAllocator(podSubnetPrefix(node.ip, podCIDR ?? node.podCIDR, this.#opts.runtimeKind))
+      })()
+      this.#ips.set(node.name, allocator)
+    }
+    return allocator
+  }
+
   #depsFor(node: KubeletNode): PodWorkerDeps {
     const { client, runtime, inputs, log } = this.#opts
-    const ips = this.#ips.get(node.name)!
     return {
       runtime,
       recorder: this.#recorders.get(node.name)!,
@@ -135,8 +156,9 @@ export class Kubelet {
       hostIP: node.ip,
       backoff: this.#opts.backoff ?? { initialMs: 10_000, maxMs: 300_000 },
       podDir: (pod) => this.#podDir(pod),
-      allocateIP: (pod) => ips.allocate(pod.metadata.uid ?? '', pod.status?.podIP),
-      releaseIP: (pod) => ips.release(pod.metadata.uid ?? ''),
+      // hostNetwork pods share the node's network: their IP is the node's, as upstream's.
+      allocateIP: async (pod) => (pod.spec?.hostNetwork ? node.ip : (await this.#allocatorFor(node)).allocate(pod.metadata.uid ?? '', pod.status?.podIP)),
+      releaseIP: (pod) => void this.#ips.get(node.name)?.then((ips) => ips.release(pod.metadata.uid ?? '')),
       prepareVolumes: async (pod, podIP) => {
         // The pod's directory holds its volumes and logs and is its containers' default working directory.
         await mkdir(this.#podDir(pod), { recursive: true })

@@ -21,6 +21,7 @@ export function subresourcesOf(def: ResourceDefinition): SubresourceInfo[] {
   const subs: SubresourceInfo[] = []
   if (def.group === '' && def.kind === 'Pod') {
     subs.push({ name: 'binding', kind: 'Binding', verbs: ['create'] })
+    subs.push({ name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] })
     // Served by the kubelet through the apiserver's proxy (pod-proxy.ts).
     subs.push({ name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] })
     subs.push({ name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] })

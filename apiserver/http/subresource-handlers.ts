@@ -1,4 +1,4 @@
-// Subresources with their own behaviour: status, scale, binding, finalize.
+// Subresources with their own behaviour: status, scale, binding, eviction, finalize.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { KubeObject } from '../../shared/api-types.ts'
 import { StatusError, success } from '../status-error.ts'
@@ -7,6 +7,7 @@ import { isNamespace } from '../registry/deletion.ts'
 import { applyPatch } from '../registry/apply-patch.ts'
 import { applyPatchType, checkPatchOptions } from '../apply/patch-options.ts'
 import { bindPod } from '../registry/binding.ts'
+import { evictPod } from '../registry/eviction.ts'
 import { readScale, scaleChange } from '../registry/scale.ts'
 import { negotiate, wantsPretty } from './negotiation.ts'
 import { checkTypeMeta, decodeDocument, decodeObject, mediaType } from './request-body.ts'
@@ -88,6 +89,14 @@ export async function handleSubresource(
     const ctx = writeContext(request, query, now)
     await bindPod(deps.rest, def, namespace!, name, body as KubeObject, ctx)
     return sendBody(reply, 201, success(undefined, 201), undefined, format, pretty)
+  }
+  if (subresource === 'eviction' && def.group === '' && def.kind === 'Pod' && verb === 'create') {
+    const pdbs = deps.registry.byKind('policy', 'PodDisruptionBudget')
+    if (!pdbs) throw StatusError.pathNotFound()
+    const body = decodeObject(request.body as Buffer, request.headers['content-type'], 'Eviction')
+    const ctx = writeContext(request, query, now)
+    const status = await evictPod(deps.rest, { pods: def, podDisruptionBudgets: pdbs }, namespace!, name, body as KubeObject, ctx)
+    return sendBody(reply, status.code, status, undefined, format, pretty)
   }
   throw StatusError.pathNotFound()
 }

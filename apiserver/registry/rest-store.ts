@@ -18,6 +18,7 @@ import { carryUpdateMetadata, fillCreateMetadata, generateName } from './system-
 import { updateManagedFields } from './managed-fields.ts'
 import { applyConfiguration } from '../apply/server-side-apply.ts'
 import { applySchemaFor } from '../apply/openapi-schema.ts'
+import { hooksKey, type FinishWrite, type WriteHooks } from './write-hooks.ts'
 
 export interface WriteContext {
   /** `fieldManager` query parameter, or derived from the User-Agent. */
@@ -51,11 +52,28 @@ export function groupResource(def: ResourceDefinition) {
   return { group: def.group, resource: def.plural }
 }
 
+/** Where an update's begin hook leaves its finish function. */
+interface UpdateTxn {
+  finish?: FinishWrite
+}
+
+const finishNothing: FinishWrite = () => {}
+
 export class RestStore {
   readonly store: Store
+  private readonly hooks = new Map<string, WriteHooks>()
 
   constructor(store: Store) {
     this.store = store
+  }
+
+  /** Installs this server's hooks for one resource (write-hooks.ts); replaces earlier ones. */
+  setHooks(resource: { group: string; plural: string }, hooks: WriteHooks): void {
+    this.hooks.set(hooksKey(resource), hooks)
+  }
+
+  private hooksFor(def: ResourceDefinition): WriteHooks | undefined {
+    return this.hooks.size === 0 ? undefined : this.hooks.get(hooksKey(def))
   }
 
   get(def: ResourceDefinition, namespace: string | undefined, name: string): StoredObject {
@@ -84,8 +102,10 @@ export class RestStore {
     const generated = !obj.metadata.name && !!obj.metadata.generateName
     if (generated) obj.metadata.name = generateName(obj.metadata.generateName!)
     const strategy = def.strategy
+    const hooks = this.hooksFor(def)
     asDecodeError(def, () => {
       strategy.defaults?.(obj)
+      hooks?.admit?.(obj)
       // Kinds with a status subresource start with an empty status unless their strategy says otherwise.
       if (def.subresources?.status && !strategy.prepareForCreate) obj.status = {}
       strategy.prepareForCreate?.(obj)
@@ -100,19 +120,25 @@ export class RestStore {
     if (ctx.operation === 'Apply') {
       if (applied) obj.metadata.managedFields = applied
     } else updateManagedFields(undefined, obj, { manager: ctx.manager, apiVersion: obj.apiVersion }, ctx.now)
+    // After managedFields: what the server fills in (allocated IPs) belongs to no manager, as upstream.
+    const finish = hooks?.beginCreate?.(obj, ctx) ?? finishNothing
     if (ctx.dryRun) {
+      finish(false)
       if (this.store.get(storageKey(def, obj.metadata.namespace, obj.metadata.name!))) throw StatusError.alreadyExists(groupResource(def), obj.metadata.name!)
       return dryRunResult(obj)
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.store.create(storageKey(def, obj.metadata.namespace, obj.metadata.name!), obj)
+        const stored = await this.store.create(storageKey(def, obj.metadata.namespace, obj.metadata.name!), obj)
+        finish(true)
+        return stored
       } catch (err) {
         // A generated name that collides is retried with a fresh suffix, as upstream does.
         if (err instanceof StorageError && err.code === 'KeyExists' && generated && attempt < maxGenerateNameAttempts) {
           obj.metadata.name = generateName(obj.metadata.generateName!)
           continue
         }
+        finish(false)
         throw translate(err, def, obj.metadata.name!)
       }
     }
@@ -132,18 +158,30 @@ export class RestStore {
     subresource?: Subresource,
   ): Promise<StoredObject> {
     const key = storageKey(def, namespace, name)
-    const compute = (current: KubeObject): KubeObject | undefined => this.nextState(def, namespace, name, current, change, ctx, subresource)
+    const txn: UpdateTxn = {}
+    const compute = (current: KubeObject): KubeObject | undefined => {
+      // A store that runs the change again gets a fresh transaction.
+      txn.finish?.(false)
+      txn.finish = undefined
+      return this.nextState(def, namespace, name, current, change, ctx, subresource, txn)
+    }
     if (ctx.dryRun) {
       const current = this.get(def, namespace, name)
-      const next = compute(structuredClone(current.object))
-      return next ? dryRunResult(next) : current
+      try {
+        const next = compute(structuredClone(current.object))
+        return next ? dryRunResult(next) : current
+      } finally {
+        txn.finish?.(false)
+      }
     }
     let stored: StoredObject
     try {
       stored = await this.store.update(key, compute)
     } catch (err) {
+      txn.finish?.(false)
       throw translate(err, def, name)
     }
+    txn.finish?.(true)
     return this.finalizeIfDone(def, stored)
   }
 
@@ -156,7 +194,9 @@ export class RestStore {
     // A namespace waits until its content is gone and spec.finalizers is emptied.
     if (isNamespace(def) && ((stored.object.spec as { finalizers?: string[] } | undefined)?.finalizers?.length ?? 0) > 0) return stored
     try {
-      return await this.store.delete(stored.key, { resourceVersion: meta.resourceVersion })
+      const deleted = await this.store.delete(stored.key, { resourceVersion: meta.resourceVersion })
+      this.hooksFor(def)?.afterDelete?.(deleted.object)
+      return deleted
     } catch (err) {
       if (err instanceof StorageError && (err.code === 'Conflict' || err.code === 'NotFound')) return stored
       throw err
@@ -171,6 +211,7 @@ export class RestStore {
     change: Change,
     ctx: WriteContext,
     subresource: Subresource,
+    txn: UpdateTxn,
   ): KubeObject | undefined {
     const prev = structuredClone(current)
     const requested = change(current)
@@ -234,7 +275,12 @@ export class RestStore {
 
     if (ctx.operation !== 'Apply') updateManagedFields(prev, next, { manager: ctx.manager, apiVersion: next.apiVersion!, subresource }, ctx.now)
     // A write that changes nothing, field ownership included, keeps the resourceVersion, as upstream.
-    return isDeepStrictEqual(next, prev) ? undefined : next
+    if (isDeepStrictEqual(next, prev)) return undefined
+    if (subresource !== 'status') {
+      const begin = this.hooksFor(def)?.beginUpdate
+      if (begin) txn.finish = begin(next, prev, ctx)
+    }
+    return next
   }
 
   /**
@@ -305,6 +351,7 @@ export class RestStore {
       }
       const pre: Preconditions = { resourceVersion: current.object.metadata.resourceVersion }
       const stored = await this.store.delete(key, pre)
+      this.hooksFor(def)?.afterDelete?.(stored.object)
       return { stored, deleted: true }
     } catch (err) {
       if (err instanceof StorageError && err.code === 'Conflict') return this.delete(def, namespace, name, plan, ctx)

@@ -1,6 +1,7 @@
 // core/v1 Service validation (upstream's ValidateService and
-// ValidateServiceUpdate). Cluster IP and node port allocation happen in the
-// HTTP layer; here only the shape of what was asked for, or allocated, is checked.
+// ValidateServiceUpdate). Cluster IP and node port allocation happen after
+// validation (registry/service-allocation/); here only the shape of what was
+// asked for, or allocated, is checked.
 import { isIP } from 'node:net'
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, validateLabels } from '../../shared/name-validation.ts'
 import { validateEnum } from './containers.ts'

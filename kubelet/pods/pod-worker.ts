@@ -28,7 +28,7 @@ export interface PodWorkerDeps {
   hostIP: string
   /** The pod's own directory: <root-dir>/pods/<uid>. */
   podDir(pod: Pod): string
-  allocateIP(pod: Pod): string
+  allocateIP(pod: Pod): Promise<string> | string
   releaseIP(pod: Pod): void
   /** Creates the pod's directory and its volumes: volume name → host directory, and each container's mounts (which throw with a CreateContainerConfigError message); throws with the FailedMount message. */
   prepareVolumes(pod: Pod, podIP: string): Promise<PreparedVolumes>
@@ -257,7 +257,7 @@ export class PodWorker {
     if (this.#sandbox) return true
     const pod = this.#pod
     const deps = this.#deps
-    this.#podIP ??= deps.allocateIP(pod)
+    this.#podIP ??= await deps.allocateIP(pod)
     let prepared: PreparedVolumes
     try {
       prepared = await deps.prepareVolumes(pod, this.#podIP)

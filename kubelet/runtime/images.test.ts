@@ -12,6 +12,7 @@ describe('parseImageReference', () => {
     ['index.docker.io/library/nginx', 'docker.io/library/nginx:latest', 'nginx'],
     ['bitnami/nginx:1.25.3', 'docker.io/bitnami/nginx:1.25.3', 'nginx'],
     ['registry.k8s.io/pause:3.9', 'registry.k8s.io/pause:3.9', 'pause'],
+    ['registry.k8s.io/kube-proxy:v1.34.0', 'registry.k8s.io/kube-proxy:v1.34.0', 'kube-proxy'],
     ['localhost:5000/team/busybox', 'localhost:5000/team/busybox:latest', 'busybox'],
     ['localhost/alpine:3.19', 'localhost/alpine:3.19', 'alpine'],
     ['[::1]:5000/ubuntu:22.04', '[::1]:5000/ubuntu:22.04', 'ubuntu'],

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto'
 import { ImageError, type ImageInfo } from './types.ts'
 
 /** The behaviours kubeling has built in, keyed by the image's last path component. */
-export type StandInName = 'nginx' | 'pause' | 'busybox' | 'alpine' | 'debian' | 'ubuntu'
+export type StandInName = 'nginx' | 'pause' | 'kube-proxy' | 'busybox' | 'alpine' | 'debian' | 'ubuntu'
 
-const standInNames: ReadonlySet<string> = new Set<StandInName>(['nginx', 'pause', 'busybox', 'alpine', 'debian', 'ubuntu'])
+const standInNames: ReadonlySet<string> = new Set<StandInName>(['nginx', 'pause', 'kube-proxy', 'busybox', 'alpine', 'debian', 'ubuntu'])
 
 /** A parsed, normalized reference: docker.io/library/nginx:1.25. */
 export interface ImageReference {

@@ -2,9 +2,11 @@
 // processes of the kubelet, with exactly the container's environment (plus
 // PATH, HOSTNAME, HOME as containerd and runc add them, see container-env.ts),
 // output in the CRI log file and real exit codes. Images are not run: images
-// with a stand-in run its entrypoint (nginx and pause inside the kubelet
-// process, the distro images' /bin/sh as a process); unknown images with no
-// command are simulated as by the sim runtime.
+// with a stand-in run its entrypoint (nginx, pause and kube-proxy inside the
+// kubelet process, the distro images' /bin/sh as a process); unknown images
+// with no command are simulated as by the sim runtime. kube-proxy is the one
+// stand-in that reads the API: given an apiserver client, the runtime keeps
+// one shared watch of Services and EndpointSlices for all of them.
 //
 // As root on Linux with a working `unshare`, each pod gets namespaces
 // (pod-namespaces.ts) and containers and execs run inside them via nsenter,
@@ -22,7 +24,9 @@
 //   not executable).
 import { stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
+import { posix } from 'node:path'
 import type { Logger } from 'pino'
+import type { Client } from '../../shared/client/index.ts'
 import { realClock, type Clock } from '../../shared/clock.ts'
 import { startChildTask, type ChildTask } from './child-task.ts'
 import { containerEnv } from './container-env.ts'
@@ -32,7 +36,9 @@ import { pullImage, resolveImage, type StandInName, type UnknownImagePolicy } fr
 import { containerLogPath, LogFileWriter } from './log-file.ts'
 import { lookPath } from './look-path.ts'
 import { containerArgs, execArgs, probeNamespaceTools, startPodNamespaces, type NamespaceTools, type PodNamespaces } from './pod-namespaces.ts'
+import { apiServiceSources, createServiceWatch, type ServiceWatch } from './service-watch.ts'
 import { simBehavior, startSimTask } from './sim-behavior.ts'
+import { kubeProxyStandIn } from './standins/kube-proxy.ts'
 import { nginxStandIn } from './standins/nginx.ts'
 import { pauseStandIn } from './standins/pause.ts'
 import type { InProcessStandIn } from './standins/stand-in.ts'
@@ -62,6 +68,11 @@ export interface ProcessRuntimeOptions {
   /** How long a simulated run-to-completion container runs. @default 1000 */
   runDurationMs?: number
   logger?: Logger
+  /**
+   * The kubelet's apiserver client. Only kube-proxy uses it (its Service and
+   * EndpointSlice watch); without it a kube-proxy container exits 1.
+   */
+  apiClient?: Client
 }
 
 export interface ProcessRuntime extends ContainerRuntime {
@@ -94,12 +105,17 @@ export function planContainer(standIn: StandInName | undefined, command: readonl
     if (!args.length || args[0] === 'nginx') return { kind: 'in-process', standIn: nginxStandIn }
     argv = [...args]
   } else if (standIn === 'pause') return { kind: 'in-process', standIn: pauseStandIn } // ENTRYPOINT /pause ignores args
-  else if (standIn && shellImages.has(standIn)) argv = args.length ? [...args] : ['/bin/sh'] // no ENTRYPOINT; CMD sh
+  else if (standIn === 'kube-proxy') {
+    // The image has no ENTRYPOINT; its DaemonSets say `command: [/usr/local/bin/kube-proxy, …]`. Flags are not read.
+    if (!args.length || posix.basename(args[0]) === 'kube-proxy') return { kind: 'in-process', standIn: kubeProxyStandIn }
+    argv = [...args]
+  } else if (standIn && shellImages.has(standIn)) argv = args.length ? [...args] : ['/bin/sh'] // no ENTRYPOINT; CMD sh
   else return { kind: 'simulated' }
   // A command that names the image's own program runs the stand-in.
   const program = argv[0] === '/docker-entrypoint.sh' ? argv[1] : argv[0]
   if (standIn === 'nginx' && (program === 'nginx' || program === '/usr/sbin/nginx')) return { kind: 'in-process', standIn: nginxStandIn }
   if (standIn === 'pause' && argv[0] === '/pause') return { kind: 'in-process', standIn: pauseStandIn }
+  if (standIn === 'kube-proxy' && posix.basename(argv[0]) === 'kube-proxy') return { kind: 'in-process', standIn: kubeProxyStandIn }
   return { kind: 'process', argv }
 }
 
@@ -132,6 +148,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions = {}): Proce
   const tools: NamespaceTools | undefined = options.namespaces === 'plain' ? undefined : probeNamespaceTools()
   const pods = new Map<string, PodState>()
   const byContainerId = new Map<string, LiveContainer>()
+  // Watches nothing until a kube-proxy subscribes.
+  const services: ServiceWatch | undefined = options.apiClient
+    ? createServiceWatch(apiServiceSources(options.apiClient), log)
+    : undefined
   log?.info({ sandboxMode: tools ? 'namespaces' : 'plain' }, 'process runtime ready')
 
   function podOf(sandbox: Sandbox): PodState {
@@ -202,7 +222,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions = {}): Proce
         live = { task, mainPid: () => task.mainPid() }
       } else if (plan.kind === 'in-process') {
         stopSignal = plan.standIn.stopSignal
-        const task = await plan.standIn.start({ podIP: sandbox.config.podIP, hostname: sandbox.config.hostname, config, log: logFile, clock })
+        const task = await plan.standIn.start({ podIP: sandbox.config.podIP, hostname: sandbox.config.hostname, config, log: logFile, clock, services })
         live = { task }
       } else {
         const behavior = simBehavior(sandbox.config.annotations, config.name, config.runsToCompletion, runDurationMs)
@@ -258,6 +278,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions = {}): Proce
       for (const pod of all) for (const c of pod.containers) c.task.kill('SIGKILL')
       await Promise.all(all.flatMap((pod) => [...pod.containers].map((c) => c.task.exited)))
       await Promise.all(all.map((pod) => pod.ns?.stop()))
+      await services?.close()
     },
   }
 }

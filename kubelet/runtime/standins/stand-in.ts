@@ -1,9 +1,10 @@
 // Built-in stand-ins for images whose entrypoint kubeling implements inside
-// the kubelet process (nginx, pause): no new process, yet each still gets a
+// the kubelet process (nginx, pause, kube-proxy): no new process, yet each still gets a
 // log file and a real exit when signalled.
 import type { Clock } from '../../../shared/clock.ts'
 import type { Task } from '../container-task.ts'
 import type { LogFileWriter } from '../log-file.ts'
+import type { ServiceWatch } from '../service-watch.ts'
 import type { ContainerConfig } from '../types.ts'
 
 export interface StandInContext {
@@ -12,6 +13,8 @@ export interface StandInContext {
   config: ContainerConfig
   log: LogFileWriter
   clock: Clock
+  /** The process's shared watch of Services and EndpointSlices (kube-proxy); absent when the runtime has no apiserver client. */
+  services?: ServiceWatch
 }
 
 export interface InProcessStandIn {

@@ -4,15 +4,28 @@
 //   mirror pods (a kubelet's static pods), and without mounting a token
 //   volume: kubeling issues no tokens yet.
 // - DefaultTolerationSeconds: tolerate not-ready/unreachable nodes for 300 s,
-//   so the node lifecycle controller evicts after five minutes.
+//   so the node lifecycle controller evicts after five minutes. The
+//   apiserver's --default-not-ready-toleration-seconds and
+//   --default-unreachable-toleration-seconds change the two values: it adds
+//   the tolerations first, through a create hook (defaultTolerationAdmission).
 // - Priority: spec.priority from the priority class (0 without one).
 import type { PodSpec, Toleration } from '../../../../shared/core-types.ts'
 import { builtinPriorityClasses } from '../scheduling/priorityclasses.ts'
+import type { WriteHooks } from '../../write-hooks.ts'
 
 export const defaultServiceAccountName = 'default'
 export const defaultTolerationSeconds = 300
 const notReadyTaint = 'node.kubernetes.io/not-ready'
 const unreachableTaint = 'node.kubernetes.io/unreachable'
+
+export interface DefaultTolerationSeconds {
+  /** @default 300 */
+  notReady: number
+  /** @default 300 */
+  unreachable: number
+}
+
+const builtinTolerationSeconds: DefaultTolerationSeconds = { notReady: defaultTolerationSeconds, unreachable: defaultTolerationSeconds }
 
 export const mirrorPodAnnotation = 'kubernetes.io/config.mirror'
 
@@ -31,13 +44,25 @@ function toleratesNoExecute(tolerations: Toleration[], key: string): boolean {
   return tolerations.some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute'))
 }
 
-function addDefaultTolerations(spec: PodSpec): void {
+/** Adds the not-ready and unreachable NoExecute tolerations a pod lacks. */
+export function addDefaultTolerations(spec: PodSpec, seconds: DefaultTolerationSeconds = builtinTolerationSeconds): void {
   const tolerations = spec.tolerations ?? []
-  for (const key of [notReadyTaint, unreachableTaint]) {
+  for (const [key, tolerationSeconds] of [[notReadyTaint, seconds.notReady], [unreachableTaint, seconds.unreachable]] as const) {
     if (toleratesNoExecute(tolerations, key)) continue
-    tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: defaultTolerationSeconds })
+    tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds })
   }
   spec.tolerations = tolerations
+}
+
+/** The DefaultTolerationSeconds admission plugin with this apiserver's flags, as a create hook on pods. */
+export function defaultTolerationAdmission(seconds: DefaultTolerationSeconds): WriteHooks {
+  return {
+    admit(pod) {
+      const spec = ((pod.spec ??= {}) as PodSpec)
+      if (typeof spec !== 'object' || Array.isArray(spec)) return
+      addDefaultTolerations(spec, seconds)
+    },
+  }
 }
 
 // Only the built-in classes can be resolved here: a strategy cannot read the

@@ -1,5 +1,6 @@
-// core/v1 Service. Cluster IP and node port allocation belong to the HTTP
-// layer; the strategy only defaults and validates.
+// core/v1 Service. Cluster IP and node port allocation are this server's
+// state, not the strategy's: registry/service-allocation/ installs them as
+// write hooks (write-hooks.ts); the strategy only defaults and validates.
 import { nameIsDNS1035Label } from '../../../validation/resource-names.ts'
 import { defineResource } from '../../types.ts'
 import { serviceStrategy, type Service } from './service-strategy.ts'
