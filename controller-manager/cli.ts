@@ -16,7 +16,7 @@ import { selectControllers } from './controller-selection.ts'
 import { allControllers } from './controllers/index.ts'
 
 /** Workers of the controllers without a --concurrent-*-syncs flag here (upstream's defaults). */
-const concurrencyDefaults: Record<string, number> = { serviceaccount: 1, podgc: 1 }
+const concurrencyDefaults: Record<string, number> = { serviceaccount: 1, podgc: 1, disruption: 1, 'service-lb': 1 }
 
 const flags = parseFlags(process.argv.slice(2), {
   server: { type: 'string', default: 'http://127.0.0.1:8080', description: 'apiserver URL (overrides the kubeconfig\'s)' },
@@ -41,6 +41,9 @@ const flags = parseFlags(process.argv.slice(2), {
   'node-monitor-grace-period': { type: 'string', default: '40s', description: 'heartbeat silence before a node is marked Unknown and tainted unreachable' },
   'node-monitor-period': { type: 'string', default: '5s', description: 'how often node health is checked' },
   'node-startup-grace-period': { type: 'string', default: '60s', description: 'how long a new node may stay silent before it is marked Unknown' },
+  'load-balancer-ip-range': { type: 'string', default: '', description: 'addresses for LoadBalancer Services (CIDRs or a-b ranges, comma-separated), as a cloud or MetalLB would give; empty leaves them <pending>' },
+  'concurrent-endpoint-syncs': { type: 'string', default: '5', description: 'Services whose Endpoints are synced at once' },
+  'concurrent-service-endpoint-syncs': { type: 'string', default: '5', description: 'Services whose EndpointSlices are synced at once' },
   'terminated-pod-gc-threshold': { type: 'string', default: '12500', description: 'terminated pods kept before the pod garbage collector deletes the oldest' },
   'job-pod-failure-backoff': { type: 'string', default: '10s', description: 'first back-off before a Job replaces a failed pod (doubles up to 10 min); shorten for demos and tests' },
   'clock-offset': { type: 'string', default: '0s', description: 'test only: the controllers\' clock runs this far ahead of the real one (e.g. to bring a CronJob\'s next minute closer)' },
@@ -54,6 +57,7 @@ const flagFor: Record<string, string> = {
   replicaset: 'concurrent-replicaset-syncs', deployment: 'concurrent-deployment-syncs', daemonset: 'concurrent-daemonset-syncs',
   job: 'concurrent-job-syncs', cronjob: 'concurrent-cron-job-syncs', statefulset: 'concurrent-statefulset-syncs',
   'garbage-collector': 'concurrent-gc-syncs', namespace: 'concurrent-namespace-syncs', 'ttl-after-finished': 'concurrent-ttl-after-finished-syncs',
+  endpoint: 'concurrent-endpoint-syncs', endpointslice: 'concurrent-service-endpoint-syncs',
 }
 
 try {
@@ -61,6 +65,7 @@ try {
     job: { podFailureBackoffMs: parseDurationSeconds(flags['job-pod-failure-backoff'] as string) * 1000 },
     podgc: { terminatedPodThreshold: Number(flags['terminated-pod-gc-threshold']) },
     nodeIpam: flags['allocate-node-cidrs'] ? { clusterCIDR: flags['cluster-cidr'] as string, nodeCIDRMaskSize: Number(flags['node-cidr-mask-size']) } : undefined,
+    loadBalancerIPRange: (flags['load-balancer-ip-range'] as string) || undefined,
     nodeLifecycle: {
       monitorGracePeriodMs: parseDurationSeconds(flags['node-monitor-grace-period'] as string) * 1000,
       monitorPeriodMs: parseDurationSeconds(flags['node-monitor-period'] as string) * 1000,

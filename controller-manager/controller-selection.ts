@@ -9,6 +9,7 @@ const aliases: Record<string, string> = {
   'cronjob-v2': 'cronjob',
   nodeipam: 'node-ipam',
   nodelifecycle: 'node-lifecycle',
+  'endpointslice-mirroring': 'endpointslice',
 }
 
 function canonical(name: string): string {

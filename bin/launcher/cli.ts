@@ -17,6 +17,7 @@ const flags = parseFlags(process.argv.slice(2), {
   'default-unreachable-toleration-seconds': { type: 'string', description: 'how long pods stay on an unreachable node (apiserver default 300)' },
   'default-not-ready-toleration-seconds': { type: 'string', description: 'how long pods stay on a NotReady node (apiserver default 300)' },
   'crash-loop-backoff': { type: 'string', description: 'first crash-loop back-off of the kubelets (default 10s)' },
+  'load-balancer-ip-range': { type: 'string', default: '127.0.200.0/24', description: 'addresses for LoadBalancer Services, reachable from this host; empty leaves EXTERNAL-IP <pending>' },
   'log-level': { type: 'string', default: 'warn', description: 'the components\' log level (info shows every API request)' },
 })
 
@@ -40,6 +41,7 @@ try {
     defaultUnreachableTolerationSeconds: seconds('default-unreachable-toleration-seconds'),
     defaultNotReadyTolerationSeconds: seconds('default-not-ready-toleration-seconds'),
     crashLoopBackoff: flags['crash-loop-backoff'] as string | undefined,
+    loadBalancerIPRange: flags['load-balancer-ip-range'] as string,
     events: {
       line: (component, line) => process.stdout.write(`${formatLogLine(component, line)}\n`),
       crashed: (component, code, signal, delayMs) => say(`${component} exited (${signal ?? `code ${code}`}); restarting in ${delayMs / 1000} s`),

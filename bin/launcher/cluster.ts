@@ -34,6 +34,8 @@ export interface ClusterOptions {
   nodeMonitorGracePeriodSeconds?: number
   defaultNotReadyTolerationSeconds?: number
   defaultUnreachableTolerationSeconds?: number
+  /** Addresses for LoadBalancer Services (a CIDR or a-b); '' leaves EXTERNAL-IP <pending>. @default '127.0.200.0/24' */
+  loadBalancerIPRange?: string
   /** First crash-loop back-off of the kubelets, e.g. '10s'. */
   crashLoopBackoff?: string
   /** Run the scheduler and the controller-manager. @default both */
@@ -144,6 +146,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         '--server', url, '--port', await componentPort(), '--log-level', logLevel, '--node-monitor-grace-period', `${grace}s`,
         // A short grace period wants a quick look: upstream checks every 5 s against 40 s.
         '--node-monitor-period', `${Math.min(5, Math.max(0.5, grace / 8))}s`,
+        '--load-balancer-ip-range', options.loadBalancerIPRange ?? '127.0.200.0/24',
       ])
     }
 
