@@ -2,7 +2,7 @@
 import type { KubeObject } from '../../shared/api-types.ts'
 import { describeLabelSelector, type LabelSelectorObject } from '../../shared/label-selector.ts'
 import { containerCells, printOptionalBool, since, type NamedImage } from './cell-formats.ts'
-import { humanDuration } from './human-duration.ts'
+import { humanDuration } from '../../shared/human-duration.ts'
 import { ageColumn, column, containersColumn, definePrinter, imagesColumn, nameColumn } from './printer.ts'
 
 interface JobSpec {

@@ -1,7 +1,7 @@
 // The small formats many printers share: ages, label maps, container lists,
 // booleans and "a,b,c + 2 more..." lists, each as upstream prints it.
 import { labelSelectorObjectToString, type LabelSelectorObject } from '../../shared/label-selector.ts'
-import { humanDuration } from './human-duration.ts'
+import { humanDuration } from '../../shared/human-duration.ts'
 
 /** translateTimestampSince: the age of a timestamp at `now`, `<unknown>` when unset. */
 export function since(timestamp: string | undefined | null, now: number): string {

@@ -4,7 +4,7 @@
 // when the last restart was.
 import type { KubeObject } from '../../shared/api-types.ts'
 import { since } from './cell-formats.ts'
-import { humanDuration } from './human-duration.ts'
+import { humanDuration } from '../../shared/human-duration.ts'
 import { ageColumn, column, definePrinter, nameColumn, type Cell, type RowCondition } from './printer.ts'
 
 interface ContainerState {

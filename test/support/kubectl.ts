@@ -122,7 +122,9 @@ export function kubectlFor(binary: string, serverUrl: string | undefined): Kubec
   }
   const start = (args: string[], options: KubectlOptions = {}): RunningKubectl => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig ?? join(home, 'no-such-kubeconfig'), ...options.env }
-    const child = spawn(binary, ['--cache-dir', join(home, 'cache'), ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    // The cache dir goes through the environment: a flag before a plugin's name (`kubectl tree …`) is refused.
+    env.KUBECACHEDIR = join(home, 'cache')
+    const child = spawn(binary, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     let exited = false
