@@ -1,9 +1,12 @@
 // `npm start` / the launcher: the whole cluster, each component its own
 // process, with prefixed logs, a kubeconfig, a ready message, and a clean
 // stop on Ctrl-C or SIGTERM.
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { parseDurationSeconds, parseFlags } from '../../shared/flags.ts'
 import { startCluster } from './cluster.ts'
 import { formatLogLine } from './log-lines.ts'
+import { mergeKubeconfig } from './merge-kubeconfig.ts'
 
 const flags = parseFlags(process.argv.slice(2), {
   nodes: { type: 'string', default: '2', description: 'worker nodes, each its own kubelet process (node-1, node-2, … at 127.0.1.1, 127.0.1.2, …)' },
@@ -18,6 +21,7 @@ const flags = parseFlags(process.argv.slice(2), {
   'default-not-ready-toleration-seconds': { type: 'string', description: 'how long pods stay on a NotReady node (apiserver default 300)' },
   'crash-loop-backoff': { type: 'string', description: 'first crash-loop back-off of the kubelets (default 10s)' },
   'load-balancer-ip-range': { type: 'string', default: '127.0.200.0/24', description: 'addresses for LoadBalancer Services, reachable from this host; empty leaves EXTERNAL-IP <pending>' },
+  'merge-kubeconfig': { type: 'boolean', default: false, description: 'add the kubeling context to ~/.kube/config (or $KUBECONFIG) and make it current, as kind does' },
   'log-level': { type: 'string', default: 'warn', description: 'the components\' log level (info shows every API request)' },
 })
 
@@ -49,6 +53,11 @@ try {
   })
   say(`apiserver ready in ${(cluster.timings.apiserverReadyMs / 1000).toFixed(2)} s; ${cluster.nodeNames.length} node(s) Ready in ${(cluster.timings.nodesReadyMs / 1000).toFixed(2)} s`)
   say(`cluster ready at ${cluster.url}: kubectl get nodes${Number(flags.port) === 8080 ? '' : ` --server ${cluster.url}`}   (or KUBECONFIG=${cluster.kubeconfig})`)
+  if (flags['merge-kubeconfig']) {
+    const target = process.env.KUBECONFIG?.split(':')[0] || join(homedir(), '.kube', 'config')
+    mergeKubeconfig(target, cluster.url)
+    say(`context kubeling added to ${target} and made current`)
+  }
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
