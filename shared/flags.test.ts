@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { parseDurationSeconds, parseFlags } from './flags.ts'
 
 describe('parseDurationSeconds', () => {
@@ -30,5 +30,21 @@ describe('parseFlags', () => {
   it('turns a boolean off with --flag=false or the environment', () => {
     expect(parseFlags(['--leader-elect=false'], specs, {})['leader-elect']).toBe(false)
     expect(parseFlags([], specs, { KUBELING_LEADER_ELECT: 'false' })['leader-elect']).toBe(false)
+  })
+})
+
+describe('parseFlags on a mistyped flag', () => {
+  it('says which flag in one line and exits 2', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
+      throw new Error(`exit ${code}`)
+    }) as never)
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      expect(() => parseFlags(['--nope'], { port: { type: 'string', description: 'port' } }, {})).toThrow('exit 2')
+      expect(String(write.mock.calls[0][0])).toBe("error: Unknown option '--nope' (--help lists the flags)\n")
+    } finally {
+      exit.mockRestore()
+      write.mockRestore()
+    }
   })
 })

@@ -25,7 +25,14 @@ export function parseFlags<K extends string>(argv: string[], specs: Record<K, Fl
     explicit[m[1]] = m[2] === 'true'
     return false
   })
-  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false })
+  let values: Record<string, unknown>
+  try {
+    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values
+  } catch (err) {
+    // A mistyped flag gets one clear line, not a stack trace.
+    process.stderr.write(`error: ${(err as Error).message.split('\n')[0]} (--help lists the flags)\n`)
+    process.exit(2)
+  }
   Object.assign(values, explicit)
   if (values.help) {
     for (const [name, spec] of Object.entries<FlagSpec>(specs)) {
