@@ -1,6 +1,7 @@
 // The ownership tree of one object, as the community kubectl-tree plugin
-// prints it: every object whose ownerReferences name it, then theirs, with
-// NAMESPACE, NAME (Kind/name with ├─ └─ │ branches), READY, REASON and AGE.
+// prints it: every object whose ownerReferences name it, then theirs, one
+// row each with NAMESPACE, NAME (`Kind/name` behind ├─ └─ │ branches),
+// READY, REASON and AGE.
 import type { KubeObject } from '../../shared/api-types.ts'
 import { humanDuration } from '../../shared/human-duration.ts'
 
@@ -10,50 +11,63 @@ interface Condition {
   reason?: string
 }
 
-/** uid → objects that name it in their ownerReferences, sorted by kind then name. */
+export const treeHeader = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'AGE'] as const
+
+/**
+ * uid → the objects whose ownerReferences name it, each once, sorted by kind,
+ * then name, then namespace (byte order, as the plugin's Go sort.Sort does).
+ */
 export function dependentsIndex(objects: readonly KubeObject[]): Map<string, KubeObject[]> {
-  const index = new Map<string, KubeObject[]>()
+  const index = new Map<string, Map<string, KubeObject>>()
   for (const obj of objects) {
+    const uid = obj.metadata.uid
+    if (!uid) continue
     for (const ref of obj.metadata.ownerReferences ?? []) {
-      let list = index.get(ref.uid)
-      if (!list) index.set(ref.uid, (list = []))
-      if (!list.includes(obj)) list.push(obj)
+      let dependents = index.get(ref.uid)
+      if (!dependents) index.set(ref.uid, (dependents = new Map()))
+      dependents.set(uid, obj)
     }
   }
-  for (const list of index.values()) list.sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`))
-  return index
+  const byKindNameNamespace = (a: KubeObject, b: KubeObject) =>
+    compare(a.kind ?? '', b.kind ?? '') || compare(a.metadata.name ?? '', b.metadata.name ?? '') || compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '')
+  return new Map([...index].map(([uid, dependents]) => [uid, [...dependents.values()].sort(byKindNameNamespace)]))
 }
 
-function readyOf(obj: KubeObject): { ready: string; reason: string } {
-  const conditions = ((obj as { status?: { conditions?: Condition[] } }).status?.conditions ?? [])
-  const ready = conditions.find((c) => c.type === 'Ready')
-  return ready ? { ready: ready.status ?? '-', reason: ready.reason ?? '' } : { ready: '-', reason: '' }
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
-export function treeRows(root: KubeObject, objects: readonly KubeObject[], now: number): string[][] {
-  const index = dependentsIndex(objects)
+/** READY and REASON: the object's `Ready` condition, `-` when it has none (a Deployment, a ReplicaSet). */
+export function readiness(obj: KubeObject): { ready: string; reason: string } {
+  const conditions = (obj as { status?: { conditions?: Condition[] } }).status?.conditions
+  const ready = Array.isArray(conditions) ? conditions.find((c) => c?.type === 'Ready') : undefined
+  return { ready: ready?.status || '-', reason: ready?.reason ?? '' }
+}
+
+/** AGE as `kubectl get` prints it, `<unknown>` without a creationTimestamp. */
+export function age(obj: KubeObject, now: number): string {
+  const created = Date.parse(obj.metadata.creationTimestamp ?? '')
+  return Number.isFinite(created) ? humanDuration(now - created) : '<unknown>'
+}
+
+/** The rows under treeHeader: `root` first, then its dependents depth-first. */
+export function treeRows(root: KubeObject, dependents: ReadonlyMap<string, readonly KubeObject[]>, now: number): string[][] {
   const rows: string[][] = []
-  const seen = new Set<string>()
+  const onPath = new Set<string>()
+  // `prefix` is what the ancestors draw: `│ ` under a parent with later
+  // siblings still to come, blanks under one that was its parent's last.
   const visit = (obj: KubeObject, prefix: string, branch: string) => {
-    const { ready, reason } = readyOf(obj)
-    const created = Date.parse(obj.metadata.creationTimestamp ?? '')
-    rows.push([obj.metadata.namespace ?? '', `${prefix}${branch}${obj.kind}/${obj.metadata.name}`, ready, reason, Number.isFinite(created) ? humanDuration(now - created) : '<unknown>'])
+    const { ready, reason } = readiness(obj)
+    rows.push([obj.metadata.namespace ?? '', `${prefix}${branch}${obj.kind}/${obj.metadata.name}`, ready, reason, age(obj, now)])
     const uid = obj.metadata.uid ?? ''
-    if (seen.has(uid)) return // an ownership cycle: print it once
-    seen.add(uid)
-    const children = index.get(uid) ?? []
-    const childPrefix = branch === '' ? '' : `${prefix}${branch === '└─' ? '  ' : '│ '}`
+    // An ownership cycle (only possible by hand-written ownerReferences) is drawn once around.
+    if (onPath.has(uid)) return
+    onPath.add(uid)
+    const children = dependents.get(uid) ?? []
+    const childPrefix = branch === '' ? '' : prefix + (branch === '└─' ? '  ' : '│ ')
     children.forEach((child, i) => visit(child, childPrefix, i === children.length - 1 ? '└─' : '├─'))
+    onPath.delete(uid)
   }
   visit(root, '', '')
   return rows
 }
-
-/** Columns padded as kubectl pads them: three spaces between, no trailing blanks. */
-export function renderTable(header: readonly string[], rows: readonly string[][]): string {
-  const all = [header, ...rows]
-  const widths = header.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)))
-  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i] - [...cell].length))).join('   ').trimEnd()).join('\n') + '\n'
-}
-
-export const treeHeader = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'AGE'] as const
