@@ -89,3 +89,17 @@ export class FakeClock implements Clock {
 export function flushMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
+
+/** Waits ms on clock; resolves early (never rejects) when signal aborts. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const done = () => {
+      cancel()
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const cancel = clock.setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}

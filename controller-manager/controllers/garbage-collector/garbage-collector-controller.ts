@@ -4,6 +4,7 @@
 // graph builder, and run the collector's workers once the caches are full.
 // Discovery is read again periodically so resources added later are watched
 // too (upstream's GarbageCollector.Sync).
+import { sleep } from '../../../shared/clock.ts'
 import type { KubeObject } from '../../../shared/api-types.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controller-context.ts'
 import { discoverResources, groupVersionOf, preferredWithVerbs, RestMapper, type DiscoveredResource } from './api-discovery.ts'
@@ -65,7 +66,7 @@ export function createGarbageCollectorController(options: GarbageCollectorContro
           } catch (err) {
             if (signal.aborted) break
             log.warn({ err: String(err), delayMs }, 'discovery failed, retrying')
-            await sleep(ctx, delayMs, signal)
+            await sleep(ctx.clock, delayMs, signal)
           }
         }
         if (!informers) return
@@ -98,18 +99,6 @@ export function createGarbageCollectorController(options: GarbageCollectorContro
 
 /** The garbage collector with upstream's defaults. */
 export const garbageCollectorController: ControllerDefinition = createGarbageCollectorController()
-
-function sleep(ctx: ControllerContext, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const cancel = ctx.clock.setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done() {
-      cancel()
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
-}
 
 function untilAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve()

@@ -11,7 +11,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { KubeObject } from '../../../shared/api-types.ts'
 import { commonResources, isConflict, isNotFound } from '../../../shared/client/index.ts'
-import type { Clock } from '../../../shared/clock.ts'
+import { sleep, type Clock } from '../../../shared/clock.ts'
 import type { Condition, Node, Pod, Taint } from '../../../shared/core-types.ts'
 import type { EventRecorder } from '../../../shared/event-recorder.ts'
 import type { Lease } from '../../../shared/leader-election.ts'
@@ -431,15 +431,7 @@ export function createNodeLifecycleController(options: NodeLifecycleOptions = {}
             } catch (err) {
               log.error({ err: String(err) }, 'error monitoring node health')
             }
-            await new Promise<void>((resolve) => {
-              const done = () => {
-                cancel()
-                signal.removeEventListener('abort', done)
-                resolve()
-              }
-              const cancel = ctx.clock.setTimeout(done, periodMs)
-              signal.addEventListener('abort', done, { once: true })
-            })
+            await sleep(ctx.clock, periodMs, signal)
           }
         })()
         await Promise.all([nodeQueue.run(8, signal), podQueue.run(4, signal), monitor])

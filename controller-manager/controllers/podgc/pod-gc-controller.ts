@@ -11,7 +11,7 @@
 // A pod not yet terminal is first marked Failed, so it does not stay Running
 // for ever when no kubelet is left to say otherwise.
 import { commonResources, isNotFound } from '../../../shared/client/index.ts'
-import type { Clock } from '../../../shared/clock.ts'
+import { sleep, type Clock } from '../../../shared/clock.ts'
 import type { Condition, Node, Pod } from '../../../shared/core-types.ts'
 import type { Logger } from '../../../shared/logger.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controller-context.ts'
@@ -202,15 +202,7 @@ export function createPodGCController(options: PodGCOptions = {}): ControllerDef
           } catch (err) {
             log.error({ err: String(err) }, 'pod garbage collection pass failed')
           }
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              cancel()
-              signal.removeEventListener('abort', done)
-              resolve()
-            }
-            const cancel = ctx.clock.setTimeout(done, periodMs)
-            signal.addEventListener('abort', done, { once: true })
-          })
+          await sleep(ctx.clock, periodMs, signal)
         }
       }
     },
