@@ -16,7 +16,7 @@ import type { Informer } from '../../../shared/informer/index.ts'
 import type { ProcessResult } from '../../../shared/work-queue.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controller-context.ts'
 import { Reconciler, splitKey } from '../../reconciler.ts'
-import { podServiceMemberships, serviceSelects, servicesToUpdateOnPodChange } from '../endpointslice/pod-endpoints.ts'
+import { serviceSelects, watchServicesAndPods } from '../endpointslice/pod-endpoints.ts'
 import { formatTriggerTime, TriggerTimeTracker } from '../endpointslice/trigger-time-tracker.ts'
 import { buildSubsets, overCapacity, overCapacityAnnotation, subsetsEqual, truncateSubsets } from './endpoint-subsets.ts'
 import {
@@ -58,33 +58,9 @@ export class EndpointController {
     this.#recorder = ctx.recorder('endpoint-controller')
     this.reconciler = new Reconciler({ name: 'endpoint', sync: (key) => this.sync(key), log: ctx.log.child({ controller: 'endpoint' }), clock: ctx.clock })
 
-    this.#services.addEventHandler({
-      onAdd: (svc) => this.reconciler.enqueue(svc),
-      onUpdate: (_, svc) => this.reconciler.enqueue(svc),
-      onDelete: (svc) => this.reconciler.enqueue(svc),
-    })
-    this.#pods.addEventHandler({
-      onAdd: (pod) => this.#enqueuePodServices(pod),
-      onUpdate: (oldPod, pod) => {
-        for (const key of servicesToUpdateOnPodChange(this.#servicesOf(pod), oldPod, pod)) this.#enqueueBatched(key)
-      },
-      onDelete: (pod) => this.#enqueuePodServices(pod),
-    })
+    watchServicesAndPods(this.#services, this.#pods, this.reconciler, this.#batchMs)
     // A deleted Endpoints of a live Service is written again.
     this.#endpoints.addEventHandler({ onDelete: (ep) => this.reconciler.enqueue(ep) })
-  }
-
-  #servicesOf(pod: Pod): Service[] {
-    return this.#services.byIndex('namespace', pod.metadata.namespace ?? '')
-  }
-
-  #enqueuePodServices(pod: Pod): void {
-    for (const key of podServiceMemberships(this.#servicesOf(pod), pod)) this.#enqueueBatched(key)
-  }
-
-  #enqueueBatched(key: string): void {
-    if (this.#batchMs > 0) this.reconciler.queue.addAfter(key, this.#batchMs)
-    else this.reconciler.enqueueKey(key)
   }
 
   /**

@@ -18,7 +18,7 @@ import { Reconciler, splitKey } from '../../reconciler.ts'
 import { lastChangeTriggerTimeAnnotation, type Service } from '../endpoint/service-types.ts'
 import { EndpointSliceTracker } from './endpointslice-tracker.ts'
 import { controllerName, managedByLabel, serviceNameLabel, type EndpointSlice } from './endpointslice-types.ts'
-import { podServiceMemberships, serviceSelects, servicesToUpdateOnPodChange } from './pod-endpoints.ts'
+import { serviceSelects, watchServicesAndPods } from './pod-endpoints.ts'
 import { planSlices } from './slice-plan.ts'
 import { formatTriggerTime, TriggerTimeTracker } from './trigger-time-tracker.ts'
 
@@ -62,18 +62,7 @@ export class EndpointSliceController {
     this.#recorder = ctx.recorder('endpoint-slice-controller')
     this.reconciler = new Reconciler({ name: 'endpoint_slice', sync: (key) => this.sync(key), log: ctx.log.child({ controller: 'endpointslice' }), clock: ctx.clock })
 
-    this.#services.addEventHandler({
-      onAdd: (svc) => this.reconciler.enqueue(svc),
-      onUpdate: (_, svc) => this.reconciler.enqueue(svc),
-      onDelete: (svc) => this.reconciler.enqueue(svc),
-    })
-    this.#pods.addEventHandler({
-      onAdd: (pod) => this.#enqueuePodServices(pod),
-      onUpdate: (oldPod, pod) => {
-        for (const key of servicesToUpdateOnPodChange(this.#servicesOf(pod), oldPod, pod)) this.#enqueueBatched(key)
-      },
-      onDelete: (pod) => this.#enqueuePodServices(pod),
-    })
+    watchServicesAndPods(this.#services, this.#pods, this.reconciler, this.#batchMs)
     this.#slices.addEventHandler({
       onAdd: (slice) => {
         if (managedByUs(slice) && this.#tracker.shouldSync(slice)) this.#enqueueForSlice(slice)
@@ -91,19 +80,6 @@ export class EndpointSliceController {
         if (managedByUs(slice) && this.#tracker.handleDeletion(slice)) this.#enqueueForSlice(slice)
       },
     })
-  }
-
-  #servicesOf(pod: Pod): Service[] {
-    return this.#services.byIndex('namespace', pod.metadata.namespace ?? '')
-  }
-
-  #enqueuePodServices(pod: Pod): void {
-    for (const key of podServiceMemberships(this.#servicesOf(pod), pod)) this.#enqueueBatched(key)
-  }
-
-  #enqueueBatched(key: string): void {
-    if (this.#batchMs > 0) this.reconciler.queue.addAfter(key, this.#batchMs)
-    else this.reconciler.enqueueKey(key)
   }
 
   #enqueueForSlice(slice: EndpointSlice): void {

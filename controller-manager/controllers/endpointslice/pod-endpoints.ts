@@ -4,7 +4,8 @@
 // endpoint shows.
 import { isDeepStrictEqual } from 'node:util'
 import type { Pod } from '../../../shared/core-types.ts'
-import { keyOf } from '../../reconciler.ts'
+import type { Informer } from '../../../shared/informer/index.ts'
+import { keyOf, type Reconciler } from '../../reconciler.ts'
 import { isPodReady, isPodTerminal } from '../../pod-conditions.ts'
 import type { Service, ServicePort } from '../endpoint/service-types.ts'
 
@@ -98,4 +99,29 @@ export function servicesToUpdateOnPodChange(services: readonly Service[], oldPod
   const previous = podServiceMemberships(services, oldPod)
   if (podChanged) return new Set([...current, ...previous])
   return new Set([...current, ...previous].filter((key) => current.has(key) !== previous.has(key)))
+}
+
+/**
+ * The event handlers both endpoint controllers share: a Service change
+ * queues that Service; a pod change queues the Services it is (or was) a
+ * member of, after batchMs when batching is on.
+ */
+export function watchServicesAndPods(services: Informer<Service>, pods: Informer<Pod>, reconciler: Reconciler, batchMs: number): void {
+  const enqueue = (key: string) => (batchMs > 0 ? reconciler.queue.addAfter(key, batchMs) : reconciler.enqueueKey(key))
+  const servicesOf = (pod: Pod) => services.byIndex('namespace', pod.metadata.namespace ?? '')
+  const enqueueMemberships = (pod: Pod) => {
+    for (const key of podServiceMemberships(servicesOf(pod), pod)) enqueue(key)
+  }
+  services.addEventHandler({
+    onAdd: (svc) => reconciler.enqueue(svc),
+    onUpdate: (_, svc) => reconciler.enqueue(svc),
+    onDelete: (svc) => reconciler.enqueue(svc),
+  })
+  pods.addEventHandler({
+    onAdd: enqueueMemberships,
+    onUpdate: (oldPod, pod) => {
+      for (const key of servicesToUpdateOnPodChange(servicesOf(pod), oldPod, pod)) enqueue(key)
+    },
+    onDelete: enqueueMemberships,
+  })
 }
