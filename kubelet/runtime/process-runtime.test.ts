@@ -10,6 +10,7 @@ import { createProcessRuntime, planContainer, type ProcessRuntime } from './proc
 import { ExecStartError } from './start-errors.ts'
 import { welcomePage } from './standins/nginx-pages.ts'
 import { StartError, type ContainerConfig, type Sandbox, type SandboxConfig } from './types.ts'
+import { waitFor } from '../../test/support/wait-for.ts'
 
 let dir: string
 const runtimes: ProcessRuntime[] = []
@@ -21,20 +22,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms
-  let last: unknown
-  while (Date.now() < end) {
-    try {
-      const v = await probe()
-      if (v !== undefined && v !== false) return v
-    } catch (err) {
-      last = err
-    }
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${last}`)
-}
 
 // An unusual loopback address per test file run, so parallel runs do not collide.
 const podIP = `127.${Math.floor(Math.random() * 200) + 20}.${Math.floor(Math.random() * 250) + 1}.9`

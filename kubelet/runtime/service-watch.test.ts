@@ -5,6 +5,9 @@ import type { ListerWatcher } from '../../shared/informer/index.ts'
 import { createLogger } from '../../shared/logger.ts'
 import { createServiceWatch } from './service-watch.ts'
 import type { EndpointSlice, ProxiedService } from './proxy-rules.ts'
+import { waitFor } from '../../test/support/wait-for.ts'
+
+const until = (what: string, probe: () => boolean | Promise<boolean>, ms?: number) => waitFor(what, async () => (await probe()) || undefined, ms)
 
 const logger = createLogger('service-watch-test', 'silent')
 
@@ -46,13 +49,6 @@ class FakeSource<T extends KubeObject> implements ListerWatcher<T> {
 const svc = (name: string, rv: number): ProxiedService => ({ metadata: { name, namespace: 'default', resourceVersion: String(rv) }, spec: { type: 'NodePort' } })
 const slice = (name: string, rv: number): EndpointSlice => ({ metadata: { name, namespace: 'default', resourceVersion: String(rv) } })
 
-async function until(what: string, probe: () => boolean): Promise<void> {
-  const end = Date.now() + 2_000
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 describe('createServiceWatch', () => {
   it('opens one watch for all subscribers, tells them after the sync and on changes, and stops after the last leaves', async () => {

@@ -189,8 +189,9 @@ describe('kubelet processes with the process runtime', () => {
     expect(pod.status.conditions.find((c: Json) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' })
   })
 
+  // The container takes 2 s to stop after SIGTERM, so the pod is seen Terminating before the kubelet confirms.
   it('deletes gracefully: SIGTERM, then the kubelet confirms and the pod is gone', async () => {
-    await kubectl.ok(['run', 'graceful', '--image=busybox', '--', 'sh', '-c', 'trap "echo got TERM; exit 0" TERM; while true; do sleep 0.1; done'])
+    await kubectl.ok(['run', 'graceful', '--image=busybox', '--', 'sh', '-c', 'trap "echo got TERM; sleep 2; exit 0" TERM; while true; do sleep 0.1; done'])
     await podWhere(api, 'graceful', 'running', (p) => p.status?.phase === 'Running')
     const deleting = kubectl.start(['delete', 'pod', 'graceful', '--grace-period=20'])
     await podWhere(api, 'graceful', 'terminating', (p) => Boolean(p.metadata.deletionTimestamp))

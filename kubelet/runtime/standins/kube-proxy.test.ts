@@ -11,6 +11,9 @@ import type { EndpointSlice, ProxiedService } from '../proxy-rules.ts'
 import type { ServiceSnapshot, ServiceWatch } from '../service-watch.ts'
 import type { ContainerConfig } from '../types.ts'
 import { klogLine, kubeProxyStandIn } from './kube-proxy.ts'
+import { waitFor } from '../../../test/support/wait-for.ts'
+
+const until = (what: string, probe: () => boolean | Promise<boolean>, ms?: number) => waitFor(what, async () => (await probe()) || undefined, ms)
 
 const net = `127.${Math.floor(Math.random() * 100) + 50}.${Math.floor(Math.random() * 250) + 1}`
 const nodeIP = `${net}.1`
@@ -88,14 +91,6 @@ function ask(port: number): Promise<string> {
   })
 }
 
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + 5_000
-  while (Date.now() < end) {
-    if (await probe()) return
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 describe('kube-proxy stand-in', () => {
   it('forwards the nodePort on the node IP, follows endpoint readiness, logs each sync, and closes on SIGTERM', async () => {
