@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { Supervised, type SupervisorEvents } from './supervisor.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+// Development runs the .ts sources; the packed package runs the JavaScript built from them.
+const sourceExtension = import.meta.url.endsWith('.js') ? '.js' : '.ts'
 
 export interface ClusterOptions {
   /** Worker nodes, each its own kubelet process. @default 2 */
@@ -116,7 +118,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const events: SupervisorEvents = { line: options.events?.line ?? (() => {}), crashed: options.events?.crashed }
   const components: Supervised[] = []
   const launch = (name: string, script: string, args: string[]) => {
-    const component = new Supervised({ name, script: join(root, script), args }, events)
+    const component = new Supervised({ name, script: join(root, `${script}${sourceExtension}`), args }, events)
     components.push(component)
     component.start()
     return component
@@ -129,7 +131,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   try {
     const grace = options.nodeMonitorGracePeriodSeconds ?? 40
     const runControllerManager = options.controllerManager ?? true
-    launch('apiserver', 'apiserver/main.ts', [
+    launch('apiserver', 'apiserver/main', [
       '--port', String(port), '--data-dir', join(dataDir, 'apiserver'), '--storage', options.storage ?? 'leveldb', '--log-level', logLevel,
       // With the controller-manager running, namespaces are finalized by its namespace controller, as upstream.
       '--namespace-lifecycle', runControllerManager ? 'controller' : 'builtin',
@@ -140,9 +142,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const apiserverReadyMs = Date.now() - started
 
     const componentPort = async () => String(freePorts ? await freePort() : 0)
-    if (options.scheduler ?? true) launch('scheduler', 'scheduler/main.ts', ['--server', url, '--port', await componentPort(), '--log-level', logLevel])
+    if (options.scheduler ?? true) launch('scheduler', 'scheduler/main', ['--server', url, '--port', await componentPort(), '--log-level', logLevel])
     if (runControllerManager) {
-      launch('controller-manager', 'controller-manager/main.ts', [
+      launch('controller-manager', 'controller-manager/main', [
         '--server', url, '--port', await componentPort(), '--log-level', logLevel, '--node-monitor-grace-period', `${grace}s`,
         // A short grace period wants a quick look: upstream checks every 5 s against 40 s.
         '--node-monitor-period', `${Math.min(5, Math.max(0.5, grace / 8))}s`,
@@ -158,7 +160,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const nodeNames: string[] = []
     const kubelet = (nodeName: string, nodeIP: string, extra: string[]) => {
       nodeNames.push(nodeName)
-      launch(`kubelet ${nodeName}`, 'kubelet/main.ts', [
+      launch(`kubelet ${nodeName}`, 'kubelet/main', [
         '--server', url, '--node-name', nodeName, '--node-ip', nodeIP, '--port', kubeletPort,
         '--root-dir', join(dataDir, 'kubelet', nodeName), '--runtime', options.runtime ?? 'process', '--log-level', logLevel,
         ...kubeletTiming, ...backoff, ...extra,
@@ -171,7 +173,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const simNodes = options.simNodes ?? 0
     if (simNodes > 0) {
       for (let i = 0; i < simNodes; i++) nodeNames.push(`sim-${String(i).padStart(4, '0')}`)
-      launch('kubelet sim', 'kubelet/main.ts', [
+      launch('kubelet sim', 'kubelet/main', [
         '--server', url, '--runtime', 'sim', '--nodes', String(simNodes), '--node-name-prefix', 'sim-', '--node-ip', `${prefix}200`,
         '--port', kubeletPort, '--root-dir', join(dataDir, 'kubelet', 'sim'), '--log-level', logLevel, ...kubeletTiming,
       ])
