@@ -10,6 +10,7 @@ import { createLogger } from '../shared/logger.ts'
 import { Kubelet, type KubeletNode } from './kubelet.ts'
 import { NodeAgent } from './node/node-agent.ts'
 import { NodeFleet } from './node/node-fleet.ts'
+import { resolveNodeIP } from './node/node-ip.ts'
 import type { NodeOptions } from './node/node-object.ts'
 import { parseNodeLabels, parseRegisterWithTaints } from './node/register-flags.ts'
 import { serverGitVersion } from './node/register.ts'
@@ -25,7 +26,7 @@ const flags = parseFlags(process.argv.slice(2), {
   server: { type: 'string', default: 'http://127.0.0.1:8080', description: 'apiserver URL (overrides the kubeconfig\'s)' },
   kubeconfig: { type: 'string', description: 'kubeconfig with the server, credentials and CA' },
   'node-name': { type: 'string', default: hostname(), description: 'the Node this kubelet registers and runs pods for' },
-  'node-ip': { type: 'string', default: '127.0.0.1', description: 'the node\'s InternalIP (pods\' hostIP); the kubelet server listens there' },
+  'node-ip': { type: 'string', default: '127.0.0.1', description: 'the node\'s InternalIP (pods\' hostIP); the kubelet server listens there; auto: the address the hostname resolves to, else the first non-internal IPv4 (for containers)' },
   runtime: { type: 'string', default: 'process', description: 'process (real processes and built-in stand-ins) or sim (nothing runs)' },
   nodes: { type: 'string', default: '1', description: 'sim runtime: how many simulated nodes this process hosts' },
   'node-name-prefix': { type: 'string', default: 'sim-', description: 'sim runtime with --nodes > 1: node names are <prefix>0000, <prefix>0001, …' },
@@ -68,7 +69,8 @@ try {
   })
   const kubeletVersion = await serverGitVersion(client)
   const rootDir = resolve(flags['root-dir'] as string)
-  const nodeIP = flags['node-ip'] as string
+  const { ip: nodeIP, source: nodeIPSource } = await resolveNodeIP(flags['node-ip'] as string)
+  if (nodeIPSource !== 'flag') log.info({ nodeIP, from: nodeIPSource }, 'node IP detected')
   let runtime: ContainerRuntime
   if (runtimeKind === 'sim') {
     runtime = createSimRuntime({ startDelayMs: seconds('sim-start-delay') * 1000, runDurationMs: seconds('sim-run-duration') * 1000, unknownImages, logger: log })
