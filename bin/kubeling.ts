@@ -45,24 +45,6 @@ if (first !== undefined && Object.hasOwn(commands, first)) {
     // The launcher prints its flags (from its own table) for --help and exits.
     process.argv = [...process.argv.slice(0, 2), '--help']
   }
-  stopWhenOrphaned()
   await import('./launcher/cli.ts')
 }
 
-/**
- * `npx kubeling` runs this under `npm exec` → `sh -c kubeling`. A SIGTERM to
- * npm reaches sh, which dies without passing it on, and the cluster would
- * run on with nobody to stop it. So when the parent goes away (this process
- * is re-parented), stop as if SIGTERM had come, once the launcher listens for
- * it (it does from the moment the cluster is up).
- */
-function stopWhenOrphaned(): void {
-  const parent = process.ppid
-  if (parent <= 1) return
-  const timer = setInterval(() => {
-    if (process.ppid === parent || process.listenerCount('SIGTERM') === 0) return
-    clearInterval(timer)
-    process.kill(process.pid, 'SIGTERM')
-  }, 500)
-  timer.unref()
-}

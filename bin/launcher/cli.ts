@@ -7,6 +7,7 @@ import { parseDurationSeconds, parseFlags } from '../../shared/flags.ts'
 import { startCluster } from './cluster.ts'
 import { formatLogLine } from './log-lines.ts'
 import { mergeKubeconfig } from './merge-kubeconfig.ts'
+import { stopWhenOrphaned } from './stop-when-orphaned.ts'
 
 const flags = parseFlags(process.argv.slice(2), {
   nodes: { type: 'string', default: '2', description: 'worker nodes, each its own kubelet process (node-1, node-2, … at 127.0.1.1, 127.0.1.2, …)' },
@@ -28,6 +29,7 @@ const flags = parseFlags(process.argv.slice(2), {
 const seconds = (name: keyof typeof flags) => (flags[name] === undefined ? undefined : parseDurationSeconds(flags[name] as string))
 const say = (text: string) => process.stdout.write(`${formatLogLine('kubeling', text)}\n`)
 
+stopWhenOrphaned()
 try {
   const runtime = flags.runtime as string
   if (runtime !== 'process' && runtime !== 'sim') throw new RangeError('--runtime must be process or sim')
