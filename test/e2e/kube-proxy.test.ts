@@ -4,7 +4,6 @@
 // IPs to the ready endpoints of EndpointSlices written here by hand (as the
 // endpointslice controller would), so a node without the backend pod serves
 // it too.
-import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, createNamespace, merge, type ApiClient, type Json } from '../support/api-client.ts'
@@ -12,6 +11,7 @@ import { startApiserverProcess, type ApiserverProcess } from '../support/apiserv
 import { kubectlFor, kubectlVersions, type Kubectl } from '../support/kubectl.ts'
 import { startKubeletProcess, type KubeletProcess } from '../support/kubelet-process.ts'
 import { startSchedulerProcess, type SchedulerProcess } from '../support/scheduler-process.ts'
+import { freshGet } from '../support/fresh-get.ts'
 import { waitFor } from '../support/wait-for.ts'
 
 const nodes = [
@@ -32,21 +32,6 @@ async function freePortOn(ips: string[], nodePortRange = false): Promise<number>
     if (free.every(Boolean)) return port
   }
   throw new Error(`no free port on ${ips.join(', ')}`)
-}
-
-/** GET on a fresh connection (a pooled keep-alive one would outlive the endpoint change): the body, or the error code. */
-function get(url: string): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request(url, { agent: false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve(body))
-      res.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'))
-    })
-    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'))
-    req.end()
-  })
 }
 
 const welcome = (body: string) => body.includes('Welcome to nginx!')
@@ -147,20 +132,20 @@ describe('kube-proxy pods in the kubelets (process runtime)', () => {
     })
     await createSlice('web', true)
     // kp-2 has no endpoint of its own: its kube-proxy forwards to the pod on kp-1.
-    for (const node of nodes) await waitFor(`the nginx page at ${node.ip}:${nodePort}`, async () => welcome(await get(`http://${node.ip}:${nodePort}/`)) || undefined)
+    for (const node of nodes) await waitFor(`the nginx page at ${node.ip}:${nodePort}`, async () => welcome(await freshGet(`http://${node.ip}:${nodePort}/`)) || undefined)
 
     await setReady('web', false)
-    for (const node of nodes) await waitFor(`${node.ip}:${nodePort} refusing`, async () => (await get(`http://${node.ip}:${nodePort}/`)) === 'ECONNREFUSED' || undefined)
+    for (const node of nodes) await waitFor(`${node.ip}:${nodePort} refusing`, async () => (await freshGet(`http://${node.ip}:${nodePort}/`)) === 'ECONNREFUSED' || undefined)
 
     await setReady('web', true)
-    await waitFor(`the page again at ${nodes[1].ip}:${nodePort}`, async () => welcome(await get(`http://${nodes[1].ip}:${nodePort}/`)) || undefined)
+    await waitFor(`the page again at ${nodes[1].ip}:${nodePort}`, async () => welcome(await freshGet(`http://${nodes[1].ip}:${nodePort}/`)) || undefined)
 
     const logs = await kubectl.ok(['logs', '-n', ns, 'kube-proxy-kp-2'])
     expect(logs).toMatch(/^I\d{4} [\d:.]+ +1 proxier\.go:\d+\] "Syncing userspace rules" services=\d+ endpoints=1 rules=\d+$/m)
     expect(logs).toMatch(/"Syncing userspace rules" services=\d+ endpoints=0/)
 
     expect((await api.delete(servicePath('web'))).status).toBe(200)
-    for (const node of nodes) await waitFor(`${node.ip}:${nodePort} closed`, async () => (await get(`http://${node.ip}:${nodePort}/`)) === 'ECONNREFUSED' || undefined)
+    for (const node of nodes) await waitFor(`${node.ip}:${nodePort} closed`, async () => (await freshGet(`http://${node.ip}:${nodePort}/`)) === 'ECONNREFUSED' || undefined)
   })
 
   it('answers at a LoadBalancer ingress IP set through services/<name>/status', async () => {
@@ -174,19 +159,19 @@ describe('kube-proxy pods in the kubelets (process runtime)', () => {
       },
     })
     await createSlice('lb', true)
-    expect(await get(`http://${lbIP}:${port}/`)).toBe('ECONNREFUSED')
+    expect(await freshGet(`http://${lbIP}:${port}/`)).toBe('ECONNREFUSED')
     const res = await api.patch(servicePath('lb/status'), merge, { status: { loadBalancer: { ingress: [{ ip: lbIP, ipMode: 'VIP' }] } } })
     expect(res.status).toBe(200)
-    await waitFor(`the nginx page at ${lbIP}:${port}`, async () => welcome(await get(`http://${lbIP}:${port}/`)) || undefined)
-    expect(welcome(await get(`http://${nodes[0].ip}:${nodePort}/`))).toBe(true)
+    await waitFor(`the nginx page at ${lbIP}:${port}`, async () => welcome(await freshGet(`http://${lbIP}:${port}/`)) || undefined)
+    expect(welcome(await freshGet(`http://${nodes[0].ip}:${nodePort}/`))).toBe(true)
   })
 
   it('closes the node\'s listeners when its kube-proxy pod stops', async () => {
     const lb = await api.read(servicePath('lb'))
     const nodePort = lb.spec.ports[0].nodePort as number
-    expect(welcome(await get(`http://${nodes[1].ip}:${nodePort}/`))).toBe(true)
+    expect(welcome(await freshGet(`http://${nodes[1].ip}:${nodePort}/`))).toBe(true)
     await kubectl.ok(['delete', 'pod', '-n', ns, 'kube-proxy-kp-2', '--wait=true'])
-    expect(await get(`http://${nodes[1].ip}:${nodePort}/`)).toBe('ECONNREFUSED')
-    expect(welcome(await get(`http://${nodes[0].ip}:${nodePort}/`))).toBe(true)
+    expect(await freshGet(`http://${nodes[1].ip}:${nodePort}/`)).toBe('ECONNREFUSED')
+    expect(welcome(await freshGet(`http://${nodes[0].ip}:${nodePort}/`))).toBe(true)
   })
 })

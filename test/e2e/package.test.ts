@@ -7,12 +7,12 @@
 // first on the PATH (the machine's own Node is too old).
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot } from '../support/component-process.ts'
 import { kubectlFor, kubectlVersions } from '../support/kubectl.ts'
+import { freshGet } from '../support/fresh-get.ts'
 import { waitFor } from '../support/wait-for.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'kubeling-package-'))
@@ -101,20 +101,6 @@ function* filesUnder(dir: string): Generator<string> {
     if (entry.isDirectory()) yield* filesUnder(path)
     else yield path
   }
-}
-
-/** GET on a fresh connection: the body, or the error code. */
-function get(url: string): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request(url, { agent: false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve(body))
-    })
-    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'))
-    req.end()
-  })
 }
 
 const children: ChildProcess[] = []
@@ -251,7 +237,7 @@ describe('the packed package (npm pack, npm install, startCluster and npx kubeli
 
     // The URL it printed serves the pod, through the node's kube-proxy.
     await kubectl.ok(['rollout', 'status', 'deployment/web', '--timeout=60s'])
-    await waitFor(`the nginx page at ${nodeURL}`, async () => (await get(`${nodeURL}/`)).includes('Welcome to nginx!') || undefined, 30_000)
+    await waitFor(`the nginx page at ${nodeURL}`, async () => (await freshGet(`${nodeURL}/`)).includes('Welcome to nginx!') || undefined, 30_000)
 
     // SIGTERM to npx alone: npm's `sh -c` dies without passing it on, so the launcher must notice and stop.
     const tree = processTree(launcher.pid!)
