@@ -14,6 +14,7 @@ import { ServiceAllocator } from './registry/service-allocation/service-allocato
 import { defaultTolerationAdmission, defaultTolerationSeconds } from './registry/resources/core/pod-admission-defaults.ts'
 import { reconcileKubernetesService } from './kubernetes-service.ts'
 import { startNamespaceFinalizer } from './namespace-finalizer.ts'
+import { FlowRecorder } from './flow/flow-recorder.ts'
 
 export interface ApiserverOptions {
   port: number
@@ -49,6 +50,13 @@ export interface ApiserverOptions {
   defaultUnreachableTolerationSeconds?: number
   /** `--bootstrap-kube-proxy`: create kubeadm's kube-proxy DaemonSet at the first start. @default true */
   bootstrapKubeProxy?: boolean
+  /**
+   * `--log-format`: 'flow' prints a flow line per request and watch event
+   * (see docs/flow.md) to `printFlow` instead of the JSON request log. @default 'json'
+   */
+  logFormat?: 'json' | 'flow'
+  /** Where flow lines go with logFormat 'flow'. @default stdout */
+  printFlow?: (line: string) => void
 }
 
 /** The bind address, unless it is a wildcard: then this host's first non-internal IPv4. */
@@ -66,6 +74,8 @@ export interface RunningApiserver {
   app: FastifyInstance
   store: Store
   registry: Registry
+  /** Requests and watch events as flow lines, for whoever subscribes (/debug/flow). */
+  flow: FlowRecorder
   /** The base URL it listens on, e.g. http://127.0.0.1:8080 */
   url: string
   close(): Promise<void>
@@ -88,7 +98,12 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     unreachable: options.defaultUnreachableTolerationSeconds ?? defaultTolerationSeconds,
   }))
   let ready = false
+  const flow = new FlowRecorder()
+  const flowFormat = options.logFormat === 'flow'
+  if (flowFormat) flow.printTo(options.printFlow ?? ((line) => void process.stdout.write(`${line}\n`)))
   const app = buildServer({
+    flow,
+    requestLog: !flowFormat,
     registry,
     rest,
     logger: log,
@@ -123,6 +138,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     app,
     store,
     registry,
+    flow,
     url,
     async close() {
       stopFinalizer()

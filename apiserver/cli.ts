@@ -12,6 +12,7 @@ const flags = parseFlags(process.argv.slice(2), {
   'data-dir': { type: 'string', default: './data', description: 'directory of the LevelDB store' },
   storage: { type: 'string', default: 'leveldb', description: 'leveldb (durable) or memory' },
   'log-level': { type: 'string', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+  'log-format': { type: 'string', default: 'json', description: 'json, or flow: one readable line per API request and watch event (docs/flow.md) instead of the JSON request log' },
   'watch-bookmark-interval': { type: 'string', default: '30s', description: 'how often watches that allow bookmarks get one' },
   'watch-history-size': { type: 'string', default: '10000', description: 'events kept for watches resuming from an older resourceVersion' },
   'namespace-lifecycle': {
@@ -26,7 +27,7 @@ const flags = parseFlags(process.argv.slice(2), {
   'bootstrap-kube-proxy': { type: 'boolean', default: true, description: 'create the kube-proxy DaemonSet, ConfigMap and ServiceAccount in kube-system at the first start, as kubeadm' },
 })
 
-const log = createLogger('apiserver', flags['log-level'] as string)
+const log = createLogger('apiserver', flags['log-level'] as string, flags['log-format'] as string)
 const storage = flags.storage as string
 if (storage !== 'leveldb' && storage !== 'memory') {
   log.fatal({ storage }, '--storage must be leveldb or memory')
@@ -75,6 +76,7 @@ try {
     defaultNotReadyTolerationSeconds,
     defaultUnreachableTolerationSeconds,
     bootstrapKubeProxy: flags['bootstrap-kube-proxy'] as boolean,
+    logFormat: flags['log-format'] === 'flow' ? 'flow' : 'json',
   })
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down')

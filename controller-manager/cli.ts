@@ -50,9 +50,10 @@ const flags = parseFlags(process.argv.slice(2), {
   port: { type: 'string', default: '10257', description: 'port for /healthz and /metrics (plain HTTP); 0 picks a free one' },
   'bind-address': { type: 'string', default: '127.0.0.1', description: 'address for /healthz and /metrics' },
   'log-level': { type: 'string', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+  'log-format': { type: 'string', default: 'json', description: 'json, or flow: a readable line per API request and watch event of this component (docs/flow.md), other messages as short text' },
 })
 
-const log = createLogger('controller-manager', flags['log-level'] as string)
+const log = createLogger('controller-manager', flags['log-level'] as string, flags['log-format'] as string)
 const flagFor: Record<string, string> = {
   replicaset: 'concurrent-replicaset-syncs', deployment: 'concurrent-deployment-syncs', daemonset: 'concurrent-daemonset-syncs',
   job: 'concurrent-job-syncs', cronjob: 'concurrent-cron-job-syncs', statefulset: 'concurrent-statefulset-syncs',

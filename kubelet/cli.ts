@@ -47,9 +47,10 @@ const flags = parseFlags(process.argv.slice(2), {
   'sim-start-delay': { type: 'string', default: '0s', description: 'sim runtime: ContainerCreating → Running delay' },
   'sim-run-duration': { type: 'string', default: '1s', description: 'sim runtime: how long run-to-completion containers run' },
   'log-level': { type: 'string', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+  'log-format': { type: 'string', default: 'json', description: 'json, or flow: a readable line per API request and watch event of this component (docs/flow.md), other messages as short text' },
 })
 
-const log = createLogger('kubelet', flags['log-level'] as string)
+const log = createLogger('kubelet', flags['log-level'] as string, flags['log-format'] as string)
 const seconds = (name: keyof typeof flags) => parseDurationSeconds(flags[name] as string)
 
 try {
@@ -64,7 +65,8 @@ try {
   const client = createClient({
     server: flags.server as string | undefined,
     kubeconfig: flags.kubeconfig as string | undefined,
-    userAgent: userAgentFor('kubelet'),
+    // One node per process: the User-Agent names it, so the apiserver's flow says kubelet(node-1).
+    userAgent: userAgentFor('kubelet', nodeCount === 1 ? flags['node-name'] as string : undefined),
     connections: nodeCount > 1 ? 64 : 10,
   })
   const kubeletVersion = await serverGitVersion(client)

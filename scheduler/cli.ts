@@ -28,9 +28,10 @@ const flags = parseFlags(process.argv.slice(2), {
   port: { type: 'string', default: '10259', description: 'port for /healthz and /metrics (plain HTTP); 0 picks a free one' },
   'bind-address': { type: 'string', default: '127.0.0.1', description: 'address for /healthz and /metrics' },
   'log-level': { type: 'string', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+  'log-format': { type: 'string', default: 'json', description: 'json, or flow: a readable line per API request and watch event of this component (docs/flow.md), other messages as short text' },
 })
 
-const log = createLogger('scheduler', flags['log-level'] as string)
+const log = createLogger('scheduler', flags['log-level'] as string, flags['log-format'] as string)
 const schedulerName = flags['scheduler-name'] as string
 
 try {

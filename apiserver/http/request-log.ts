@@ -1,5 +1,6 @@
 // One log line per request: who asked for what, and how it went. Watches are
-// logged when they end, with how long they lasted.
+// logged when they end, with how long they lasted. With --log-format flow the
+// flow lines (../flow/) take this log's place.
 import type { FastifyRequest } from 'fastify'
 
 /** What the request log prints for API requests; set by the resource handler. */
@@ -15,10 +16,15 @@ export function setRequestInfo(request: FastifyRequest, info: RequestInfo): void
   ;(request as { apiInfo?: RequestInfo }).apiInfo = info
 }
 
+/** What the resource handler said the request addresses; undefined for non-API paths. */
+export function requestInfoOf(request: FastifyRequest): RequestInfo | undefined {
+  return (request as { apiInfo?: RequestInfo }).apiInfo
+}
+
 export function logRequest(request: FastifyRequest, code: number, latencyMs: number): void {
   // Skip building the line when info is off (benchmarks, --log-level warn).
   if (!(request.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')) return
-  const info = (request as { apiInfo?: RequestInfo }).apiInfo
+  const info = requestInfoOf(request)
   request.log.info(
     {
       verb: info?.verb ?? request.method,

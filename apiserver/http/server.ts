@@ -1,5 +1,6 @@
 // The HTTP front of the apiserver: routing, body limits, the one error
-// handler that turns every failure into a Status, and one log line per request.
+// handler that turns every failure into a Status, and one log line per request
+// (or, with a flow recorder listening, one flow line).
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { StatusError, failure } from '../status-error.ts'
@@ -17,6 +18,9 @@ import type { WatchSettings } from './watch.ts'
 import { registerPodProxyRoutes } from './pod-proxy.ts'
 import { registerNodeProxyRoutes } from './node-proxy.ts'
 import { handleUpgrade } from './connect-upgrade.ts'
+import { FlowRecorder } from '../flow/flow-recorder.ts'
+import { recordRequest } from '../flow/request-flow.ts'
+import { registerDebugFlowRoute } from '../flow/debug-flow-route.ts'
 
 /** Upstream's limit for request bodies. */
 export const maxRequestBodyBytes = 3 * 1024 * 1024
@@ -28,6 +32,10 @@ export interface ServerDeps {
   watch: WatchSettings
   /** Answers /readyz: false until bootstrap is done. */
   ready: () => boolean
+  /** Records the flow of requests and watch events (/debug/flow). @default a recorder of its own */
+  flow?: FlowRecorder
+  /** The JSON request log; off when flow lines replace it (--log-format flow). @default true */
+  requestLog?: boolean
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -47,9 +55,20 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
 
-  app.addHook('onResponse', (request, reply, done) => {
-    logRequest(request, reply.statusCode, reply.elapsedTime)
-    done()
+  const flow = deps.flow ?? new FlowRecorder()
+  const requestLog = deps.requestLog ?? true
+  const watch: WatchSettings = { ...deps.watch, flow, requestLog }
+  if (requestLog) {
+    app.addHook('onResponse', (request, reply, done) => {
+      logRequest(request, reply.statusCode, reply.elapsedTime)
+      done()
+    })
+  }
+  // As the response leaves, not when it has finished: the watch events a write
+  // causes leave a tick later, so its flow line comes first, as it happened.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (flow.active) recordRequest(flow, request, reply.statusCode, payload)
+    done(null, payload)
   })
 
   app.setErrorHandler((err: unknown, request, reply) => {
@@ -99,6 +118,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.get('/apis', discovery(false))
 
   registerOpenApiRoutes(app, deps.registry, versionInfo().gitVersion)
+  registerDebugFlowRoute(app, flow)
 
   const api = async (request: FastifyRequest, reply: FastifyReply) => {
     const pathname = request.url.split('?')[0]
@@ -115,7 +135,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       if (!doc) throw StatusError.pathNotFound()
       return sendJson(reply, request, doc)
     }
-    return handleResource({ registry: deps.registry, rest: deps.rest, watch: deps.watch }, path, request, reply)
+    return handleResource({ registry: deps.registry, rest: deps.rest, watch }, path, request, reply)
   }
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
   app.route({ method: [...methods], url: '/api/*', handler: api })

@@ -12,12 +12,19 @@ import type { OutputFormat } from './negotiation.ts'
 import type { Selection } from './selection.ts'
 import { toTable, type IncludeObject } from './table.ts'
 import { logRequest } from './request-log.ts'
+import type { FlowRecorder } from '../flow/flow-recorder.ts'
+import { recordRequest, requesterName } from '../flow/request-flow.ts'
+import { watchLine } from '../../shared/flow/flow-line.ts'
 
 export interface WatchSettings {
   /** How often a watch that allows bookmarks gets one. */
   bookmarkIntervalMs: number
   /** A watcher whose unsent bytes exceed this is disconnected (it re-watches). */
   maxBufferedBytes: number
+  /** Told of each event as it leaves for its watcher, while anyone listens. */
+  flow?: FlowRecorder
+  /** Log the watch request as it ends. @default true */
+  requestLog?: boolean
 }
 
 export interface WatchRequest {
@@ -53,11 +60,14 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
   const timers: NodeJS.Timeout[] = []
   let watch: { stop(): void } | undefined
   const started = performance.now()
+  const flow = settings.flow
   const finish = () => {
     closed = true
     watch?.stop()
     for (const t of timers) clearTimeout(t)
-    logRequest(request, 200, performance.now() - started)
+    const ms = performance.now() - started
+    if (settings.requestLog ?? true) logRequest(request, 200, ms)
+    if (flow?.active) recordRequest(flow, request, 200, undefined, `watch ${(ms / 1000).toFixed(1)} s`)
   }
   const close = () => {
     if (closed) return
@@ -69,6 +79,10 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
   // loopback writes are most of the cost of fanning out to many watchers.
   let pending: Buffer[] = []
   let pendingBytes = 0
+  // Events bound for the flow leave with the chunk that carries them.
+  let flowPending: StoredObject[] | undefined
+  let flowTypes: EventType[] | undefined
+  let watcher: string | undefined
   const flush = () => {
     if (pending.length === 0) return
     const chunk = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes)
@@ -76,12 +90,38 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
     pendingBytes = 0
     if (res.destroyed) return
     res.write(chunk)
+    if (flowPending !== undefined) recordFlow()
     // A watcher that cannot keep up is cut off rather than buffering without bound.
     if (res.writableLength > settings.maxBufferedBytes) {
       request.log.warn({ resource: def.plural, buffered: res.writableLength }, 'watch buffer overflow; closing slow watcher')
       finish()
       res.destroy()
     }
+  }
+  const noteFlow = (type: EventType, stored: StoredObject) => {
+    if (flowPending === undefined) {
+      flowPending = []
+      flowTypes = []
+    }
+    flowPending.push(stored)
+    flowTypes!.push(type)
+  }
+  const recordFlow = () => {
+    const objects = flowPending!
+    const types = flowTypes!
+    flowPending = flowTypes = undefined
+    if (!flow!.active) return
+    watcher ??= requesterName(request)
+    const kind = def.kind.toLowerCase()
+    for (let i = 0; i < objects.length; i++) {
+      const { namespace, name } = objects[i].object.metadata
+      flow!.record(watchLine({ to: watcher, type: types[i], kind, namespace, name: name ?? '', rv: String(objects[i].revision) }), namespace, name)
+    }
+  }
+  /** Queues one event for this watcher. */
+  const send = (type: EventType, stored: StoredObject) => {
+    write(encode(type, stored))
+    if (flow !== undefined && flow.active) noteFlow(type, stored)
   }
   const write = (line: string | Buffer) => {
     if (closed) return
@@ -108,9 +148,9 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
     const type = transition(event, selection)
     if (type === 'DELETED' && event.type === 'MODIFIED') {
       // The object stopped matching: upstream sends its previous content, at the event's revision.
-      write(encode(type, withRevision(event.previous!, event.revision)))
+      send(type, withRevision(event.previous!, event.revision))
     } else if (type) {
-      write(encode(type, event.current))
+      send(type, event.current)
     }
     lastRevision = event.revision
   }
@@ -120,7 +160,7 @@ export function serveWatch(store: Store, settings: WatchSettings, req: WatchRequ
       // The current state as synthetic ADDED events, then changes after it.
       const list = store.list(req.prefix, selection.everything ? undefined : { filter: (s) => selection.matches(s.object) })
       from = list.revision
-      for (const item of list.items) write(encode('ADDED', item))
+      for (const item of list.items) send('ADDED', item)
       watch = store.watch(req.prefix, { fromRevision: from }, onEvent)
       if (req.sendInitialEvents) bookmark(from, true)
     } else {

@@ -7,6 +7,7 @@ import { parseDurationSeconds, parseFlags } from '../../shared/flags.ts'
 import { startCluster } from './cluster.ts'
 import { formatLogLine } from './log-lines.ts'
 import { mergeKubeconfig } from './merge-kubeconfig.ts'
+import { isFlowLine } from '../../shared/flow/flow-line.ts'
 import { stopWhenOrphaned } from './stop-when-orphaned.ts'
 
 const flags = parseFlags(process.argv.slice(2), {
@@ -24,6 +25,7 @@ const flags = parseFlags(process.argv.slice(2), {
   'load-balancer-ip-range': { type: 'string', default: '127.0.200.0/24', description: 'addresses for LoadBalancer Services, reachable from this host; empty leaves EXTERNAL-IP <pending>' },
   'merge-kubeconfig': { type: 'boolean', default: false, description: 'add the kubeling context to ~/.kube/config (or $KUBECONFIG) and make it current, as kind does' },
   'log-level': { type: 'string', default: 'warn', description: 'the components\' log level (info shows every API request)' },
+  flow: { type: 'boolean', default: false, description: 'print one line per API request and watch event as it happens (kubectl → apiserver  POST …, apiserver → scheduler  watch ADDED …); see docs/flow.md' },
 })
 
 const seconds = (name: keyof typeof flags) => (flags[name] === undefined ? undefined : parseDurationSeconds(flags[name] as string))
@@ -43,13 +45,15 @@ try {
     fresh: flags.fresh as boolean,
     controlPlaneNode: flags['control-plane-node'] as boolean,
     logLevel: flags['log-level'] as string,
+    flow: flags.flow as boolean,
     nodeMonitorGracePeriodSeconds: seconds('node-monitor-grace-period'),
     defaultUnreachableTolerationSeconds: seconds('default-unreachable-toleration-seconds'),
     defaultNotReadyTolerationSeconds: seconds('default-not-ready-toleration-seconds'),
     crashLoopBackoff: flags['crash-loop-backoff'] as string | undefined,
     loadBalancerIPRange: flags['load-balancer-ip-range'] as string,
     events: {
-      line: (component, line) => process.stdout.write(`${formatLogLine(component, line)}\n`),
+      // The apiserver's flow lines are the cluster's, not its own log: shown under `flow`.
+      line: (component, line) => process.stdout.write(`${formatLogLine(component === 'apiserver' && isFlowLine(line) ? 'flow' : component, line)}\n`),
       crashed: (component, code, signal, delayMs) => say(`${component} exited (${signal ?? `code ${code}`}); restarting in ${delayMs / 1000} s`),
     },
   })

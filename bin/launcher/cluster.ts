@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Supervised, type SupervisorEvents } from './supervisor.ts'
+import { userAgentFor } from '../../shared/client/client.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 // Development runs the .ts sources; the packed package runs the JavaScript built from them.
@@ -32,6 +33,14 @@ export interface ClusterOptions {
   nodeIPPrefix?: string
   /** Components' log level. @default 'warn' */
   logLevel?: string
+  /**
+   * The apiserver prints one flow line per API request and watch event
+   * (`--log-format flow`, docs/flow.md) instead of its JSON request log: every
+   * edge passes it, so its lines are the whole picture, in order. They arrive
+   * through `events.line` as the apiserver's lines; the other components keep
+   * their JSON logs.
+   */
+  flow?: boolean
   /** Seconds without a heartbeat before a node is NotReady; kubelets' lease and status intervals follow it. @default 40 */
   nodeMonitorGracePeriodSeconds?: number
   defaultNotReadyTolerationSeconds?: number
@@ -70,6 +79,9 @@ async function freePort(host = '127.0.0.1'): Promise<number> {
     })
   })
 }
+
+/** The launcher's own requests (readiness polls) name it in the apiserver's flow. */
+const launcherHeaders = { 'user-agent': userAgentFor('launcher') }
 
 async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + timeoutMs
@@ -133,12 +145,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const runControllerManager = options.controllerManager ?? true
     launch('apiserver', 'apiserver/main', [
       '--port', String(port), '--data-dir', join(dataDir, 'apiserver'), '--storage', options.storage ?? 'leveldb', '--log-level', logLevel,
+      ...(options.flow ? ['--log-format', 'flow'] : []),
       // With the controller-manager running, namespaces are finalized by its namespace controller, as upstream.
       '--namespace-lifecycle', runControllerManager ? 'controller' : 'builtin',
       ...(options.defaultNotReadyTolerationSeconds !== undefined ? ['--default-not-ready-toleration-seconds', String(options.defaultNotReadyTolerationSeconds)] : []),
       ...(options.defaultUnreachableTolerationSeconds !== undefined ? ['--default-unreachable-toleration-seconds', String(options.defaultUnreachableTolerationSeconds)] : []),
     ])
-    await poll('the apiserver to be ready', 30_000, async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined))
+    await poll('the apiserver to be ready', 30_000, async () => ((await fetch(`${url}/readyz`, { headers: launcherHeaders })).ok ? true : undefined))
     const apiserverReadyMs = Date.now() - started
 
     const componentPort = async () => String(freePorts ? await freePort() : 0)
@@ -180,7 +193,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     }
 
     await poll(`${nodeNames.length} nodes to be Ready`, options.readyTimeoutMs ?? 60_000, async () => {
-      const list = (await (await fetch(`${url}/api/v1/nodes`)).json()) as { items: Array<{ metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string }> } }> }
+      const list = (await (await fetch(`${url}/api/v1/nodes`, { headers: launcherHeaders })).json()) as { items: Array<{ metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string }> } }> }
       const ready = new Set(list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata.name))
       return nodeNames.every((n) => ready.has(n)) ? true : undefined
     })

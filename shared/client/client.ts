@@ -10,9 +10,13 @@ import { createTransport, type Transport } from './transport.ts'
 
 export const kubelingVersion: string = pkg.version
 
-/** `kubeling-scheduler/0.1.0` for component 'scheduler'. */
-export function userAgentFor(component: string): string {
-  return `kubeling-${component}/${kubelingVersion}`
+/**
+ * `kubeling-scheduler/0.1.0` for component 'scheduler'; with an instance,
+ * `kubeling-kubelet/0.1.0 (node-1)`, so the apiserver's flow names the node.
+ * The field manager stays the product (`kubeling-kubelet`).
+ */
+export function userAgentFor(component: string, instance?: string): string {
+  return `kubeling-${component}/${kubelingVersion}${instance ? ` (${instance})` : ''}`
 }
 
 export interface ClientOptions {

@@ -197,9 +197,12 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
       },
     })
     const throwErrors = (options.errors ?? 'throw') === 'throw'
+    const flow = this.#transport.flow
+    const kind = this.descriptor.plural
     async function* events(): AsyncGenerator<WatchEvent<T>> {
       try {
         for await (const event of parseWatchStream<T>(res.body)) {
+          if (flow !== undefined) flow.watchEvent(event.type, event.object, kind)
           if (event.type === 'ERROR' && throwErrors) throw watchEventError(event)
           yield event
         }
