@@ -47,6 +47,12 @@ export interface ClusterOptions {
   defaultUnreachableTolerationSeconds?: number
   /** Addresses for LoadBalancer Services (a CIDR or a-b); '' leaves EXTERNAL-IP <pending>. @default '127.0.200.0/24' */
   loadBalancerIPRange?: string
+  /**
+   * Where node podCIDRs come from. Process-runtime pods bind their pod IPs
+   * (podCIDR 10.B.N.0/24 → 127.B.N.0/24), so clusters side by side need ranges
+   * of their own. @default 10.244.0.0/16; with port 0, a random 10.B.0.0/16 (B in 1–95, below the Service range)
+   */
+  clusterCIDR?: string
   /** First crash-loop back-off of the kubelets, e.g. '10s'. */
   crashLoopBackoff?: string
   /** Run the scheduler and the controller-manager. @default both */
@@ -162,6 +168,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         // A short grace period wants a quick look: upstream checks every 5 s against 40 s.
         '--node-monitor-period', `${Math.min(5, Math.max(0.5, grace / 8))}s`,
         '--load-balancer-ip-range', options.loadBalancerIPRange ?? '127.0.200.0/24',
+        '--cluster-cidr', options.clusterCIDR ?? (freePorts ? `10.${1 + Math.floor(Math.random() * 95)}.0.0/16` : '10.244.0.0/16'),
       ])
     }
 
