@@ -52,7 +52,7 @@ process.once('SIGTERM', () => void interrupted())
 try {
   const kubectlVersion = (JSON.parse(execFileSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' })) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion
   log(`starting a fresh 3-node cluster (kubectl ${kubectlVersion})`)
-  cluster = await startCluster({ nodes: 3, port: 0, dataDir, fresh: true, ...timings })
+  cluster = await startCluster({ nodes: 3, port: 0, dataDir, fresh: true, clusterCIDR: '10.244.0.0/16', ...timings })
   log(`cluster ready at ${cluster.url}: apiserver in ${cluster.timings.apiserverReadyMs} ms, nodes Ready in ${cluster.timings.nodesReadyMs} ms`)
   const components = cluster.components
   const session = new Session({

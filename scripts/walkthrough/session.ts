@@ -10,6 +10,10 @@ import { shellLine, WalkthroughDocument } from './document.ts'
 import { subscribeFlow, type FlowSubscription } from './flow-stream.ts'
 
 /** A Kubernetes object as decoded JSON; steps index it freely. */
+/** The script's own reads name themselves, so the flow it shows can leave them out. */
+export const scriptUserAgent = 'walkthrough'
+const scriptHeaders = { 'user-agent': `${scriptUserAgent}/1` }
+
 export type Json = any
 
 export interface KubectlCall {
@@ -120,14 +124,14 @@ export class Session {
 
   /** The object at path; throws unless the apiserver answers 2xx. */
   async get(path: string): Promise<Json> {
-    const response = await fetch(`${this.serverUrl}${path}`)
+    const response = await fetch(`${this.serverUrl}${path}`, { headers: scriptHeaders })
     if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`)
     return response.json()
   }
 
   /** The object at path, or undefined when it does not exist. */
   async find(path: string): Promise<Json | undefined> {
-    const response = await fetch(`${this.serverUrl}${path}`)
+    const response = await fetch(`${this.serverUrl}${path}`, { headers: scriptHeaders })
     if (response.status === 404) return undefined
     if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`)
     return response.json()

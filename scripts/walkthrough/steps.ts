@@ -4,7 +4,7 @@
 // throws when the cluster does something the prose would not be true of.
 import { execFileSync } from 'node:child_process'
 import * as manifests from './manifests.ts'
-import type { Json, Session } from './session.ts'
+import { scriptUserAgent, type Json, type Session } from './session.ts'
 
 export interface Step {
   id: string
@@ -88,7 +88,8 @@ export const createPod: Step = {
     } finally {
       flow.close()
     }
-    const lines = [...flow.lines]
+    // The script's own polling (is the pod Running yet?) is not part of the story.
+    const lines = flow.lines.filter((line) => !line.includes(`${scriptUserAgent} → apiserver`))
     // The order the prose below tells; a stream that says otherwise stops the walkthrough.
     const story: Array<[string, RegExp]> = [
       ['kubectl creates the pod', /kubectl\s*→\s*apiserver\s+POST\s+\S*\/pods\b/],
@@ -109,7 +110,7 @@ export const createPod: Step = {
     w.say(`Read from the top:
 
 1. **kubectl → apiserver**: \`kubectl run\` POSTs a Pod with no \`spec.nodeName\`. The apiserver defaults and validates it, stores it, and answers 201 with the new resourceVersion.
-2. **apiserver → scheduler**: the scheduler watches pods that have no node yet, so the new pod reaches it as an ADDED event.
+2. **apiserver → scheduler**, **apiserver → controller-manager**: both watch every pod (the scheduler to queue the ones without a node and to count what each node already runs; the controller-manager for owners such as ReplicaSets and Jobs), so the new pod reaches each as an ADDED event.
 3. **scheduler → apiserver**: it filters the nodes, scores the ones left, and POSTs a Binding to the pod's \`binding\` subresource, which sets \`spec.nodeName\` (here ${pod.spec.nodeName}). It also records a \`Scheduled\` Event.
 4. **apiserver → kubelet(${pod.spec.nodeName})**: each kubelet watches pods with the field selector \`spec.nodeName=<its node>\`. Before the binding the pod did not match; now it does, so the watch delivers it as ADDED, although the pod itself was only modified.
 5. **kubelet → apiserver**: the kubelet starts the pod's containers (nginx is a stand-in HTTP server in the kubelet's process runtime), then PATCHes \`pods/nginx/status\` with the pod IP, the container state and the Ready condition. Its Events (Pulled, Created, Started) go in as separate requests.
