@@ -118,7 +118,6 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     ? startNamespaceFinalizer(registry, rest, log.child({ controller: 'namespace' }))
     : () => {}
   await app.listen({ port: options.port, host: options.bindAddress })
-  ready = true
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
   const host = options.bindAddress.includes(':') ? `[${options.bindAddress}]` : options.bindAddress
@@ -133,6 +132,9 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
       log.warn({ err }, 'cannot create the kube-proxy addon')
     }
   }
+  // Ready only now, as upstream's post-start hooks hold /readyz: the kubernetes
+  // Service and the addons need the port, so they come after listen().
+  ready = true
   log.info({ url, ms: Date.now() - started }, 'apiserver ready')
   return {
     app,
