@@ -143,6 +143,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // Served by the kubelet: logs and node proxy through fastify, exec/attach/portforward as upgrades.
   registerPodProxyRoutes(app, deps)
   registerNodeProxyRoutes(app, deps)
-  app.server.on('upgrade', handleUpgrade(deps, deps.logger))
+  app.server.on('upgrade', handleUpgrade(deps, deps.logger, flow))
   return app
 }

@@ -121,6 +121,20 @@ describe('the flow of kubectl run through a cluster of real processes', () => {
     for (const line of inDefault.lines()) expect(line).toMatch(/default\/(pods\/)?nginx\b|\/namespaces\/default\/pods nginx /)
   })
 
+  it(`kubectl ${v132.name} exec: a line as the stream opens and one as it ends`, async () => {
+    const kubectl = kubectlFor(v132.binary, cluster.url)
+    await waitFor('nginx Running', async () => ((await kubectl.ok(['get', 'pod', 'nginx', '-o', 'jsonpath={.status.phase}'])) === 'Running' ? true : undefined), 30_000)
+    expect(await kubectl.ok(['exec', 'nginx', '--', 'echo', 'hi'])).toBe('hi\n')
+    const exec = /^kubectl → apiserver {2}(GET|POST) \/api\/v1\/namespaces\/default\/pods\/nginx\/exec → 101 \((websocket|SPDY\/3\.1) stream opened\)$/i
+    await waitFor('the exec stream\'s lines', () => {
+      const lines = inDefault.lines()
+      const opened = lines.findIndex((l) => exec.test(l))
+      return opened >= 0 && lines.slice(opened + 1).some((l) => /\/pods\/nginx\/exec → 101 \(stream closed after \d+\.\d s\)$/.test(l)) ? true : undefined
+    }, 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nstream:\n${inDefault.lines().join('\n')}`)
+    })
+  })
+
   it(`kubectl ${other.name} run nginx in another namespace: the same steps, as server-sent events`, async () => {
     expect(inOther.contentType).toMatch(/^text\/event-stream/)
     const kubectl = kubectlFor(other.binary, cluster.url)
