@@ -4,13 +4,17 @@
 // - /openapi/v3/<gv>: the document; with a current `hash` it may be cached
 //   forever (`Cache-Control: public, immutable`), with a stale one the client
 //   is redirected (301) to the current URL;
-// - /openapi/v2: the Swagger document, as JSON. kubectl asks for it only in
-//   protobuf, which is answered 404: kubectl then uses its compiled-in types.
+// - /openapi/v2: the Swagger document, as JSON, or as gnostic's protobuf
+//   message, the form kubectl asks for (openapi/v2-protobuf.ts).
 // Every answer carries a quoted ETag and honours If-None-Match.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { StatusError } from '../status-error.ts'
 import type { Registry } from '../registry/registry.ts'
 import { OpenApiDocuments, type ServedDocument } from '../openapi/documents.ts'
+import { acceptsOpenApiV2Protobuf, encodeSwaggerDocument, openApiV2ProtobufType } from '../openapi/v2-protobuf.ts'
+
+// The protobuf form of a served Swagger document, encoded once per document.
+const swaggerProtobufs = new WeakMap<ServedDocument, Buffer>()
 
 /** Whether the Accept header admits JSON (a missing header admits anything). */
 function acceptsJson(accept: string | undefined): boolean {
@@ -59,7 +63,16 @@ export function registerOpenApiRoutes(app: FastifyInstance, registry: Registry, 
   })
 
   app.get('/openapi/v2', (request, reply) => {
+    const doc = docs.swagger()
+    if (acceptsOpenApiV2Protobuf(request.headers.accept)) {
+      let body = swaggerProtobufs.get(doc)
+      if (!body) swaggerProtobufs.set(doc, (body = Buffer.from(encodeSwaggerDocument(JSON.parse(doc.json)))))
+      const etag = `"${doc.etag}"`
+      reply.header('etag', etag)
+      if (notModified(request, etag)) return reply.code(304).send()
+      return reply.header('content-type', openApiV2ProtobufType).send(body)
+    }
     if (!acceptsJson(request.headers.accept)) throw StatusError.pathNotFound()
-    return send(request, reply, docs.swagger())
+    return send(request, reply, doc)
   })
 }

@@ -113,6 +113,13 @@ describe.each(kubectlVersions())('OpenAPI with kubectl $name', ({ binary }) => {
     expect((await api.read(paths.deployment('default', 'ignored'))).spec.foo).toBeUndefined()
   })
 
+  it('a manifest of a removed version (batch/v2alpha1) passes client-side validation and fails on the mapping, as on a real cluster', async () => {
+    const file = manifest('cronjob-v2alpha1.yaml', 'apiVersion: batch/v2alpha1\nkind: CronJob\nmetadata:\n  name: hello\nspec:\n  schedule: "*/1 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: hello\n            image: busybox\n          restartPolicy: OnFailure\n')
+    const res = await kubectl(['apply', '-f', file])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toBe(`error: resource mapping not found for name: "hello" namespace: "" from "${file}": no matches for kind "CronJob" in version "batch/v2alpha1"\nensure CRDs are installed first\n`)
+  })
+
   it('apply -f again with a container removed and an env var changed patches by merge keys', async () => {
     const first = manifest('web-1.yaml', deploymentYaml({ containers: twoContainers }))
     expect(await kubectl.ok(['apply', '-f', first])).toBe('deployment.apps/web created\n')
@@ -165,14 +172,18 @@ describe('OpenAPI over HTTP', () => {
     expect((await api.get('/openapi/v3/apis/nope/v1')).body).toMatchObject({ kind: 'Status', code: 404 })
   })
 
-  it('answers /openapi/v2 in JSON, and 404 to kubectl\'s protobuf-only request', async () => {
+  it('answers /openapi/v2 in JSON, and in protobuf to kubectl\'s protobuf-only request', async () => {
     const json = await api.get('/openapi/v2', { accept: 'application/json' })
     expect(json.status).toBe(200)
     expect(json.body.swagger).toBe('2.0')
     expect(json.body.definitions['io.k8s.api.core.v1.Pod']).toBeDefined()
-    const proto = await api.get('/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' })
-    expect(proto.status).toBe(404)
-    expect(proto.body).toMatchObject({ kind: 'Status', reason: 'NotFound' })
+    const proto = await fetch(new URL('/openapi/v2', server.url), { headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } })
+    expect(proto.status).toBe(200)
+    expect(proto.headers.get('content-type')).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf')
+    const body = new Uint8Array(await proto.arrayBuffer())
+    // Field 1 (swagger), length 3, "2.0"; the same ETag as the JSON form.
+    expect([...body.slice(0, 5)]).toEqual([0x0a, 3, 0x32, 0x2e, 0x30])
+    expect(proto.headers.get('etag')).toBe(json.headers.get('etag'))
   })
 
   it('rejects an unsupported fieldValidation value with the options kind', async () => {
