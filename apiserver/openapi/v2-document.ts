@@ -1,7 +1,6 @@
 // The Swagger 2.0 document of /openapi/v2, built from the same operations
 // and the upstream definitions as they are (they are v2 already). Served as
-// JSON only: kubectl asks for it in protobuf, which kubeling answers with 404,
-// upon which kubectl uses its compiled-in types.
+// JSON, and as protobuf for kubectl (v2-protobuf.ts).
 import { generatedDefinitions, type Schema } from './definitions.ts'
 import { patchMediaTypes, responseMediaTypes, type Operation, type PathItem } from './operations.ts'
 import { pathParameters } from './v3-document.ts'

@@ -443,7 +443,7 @@ export const removedCommands: Step = {
     w.say('`--show-all` (`-a`) once made `kubectl get pods` include finished pods. The flag is gone because they are always shown now; a field selector picks them out:')
     await w.kubectl(['get', 'pods', '--show-all'], { fails: true })
     await w.kubectl(['get', 'pods', '--field-selector=status.phase==Succeeded'])
-    w.say('CronJobs were alpha as `batch/v2alpha1`; they are `batch/v1` since Kubernetes 1.21, and clusters no longer serve the alpha version, so kubectl refuses the old manifest:')
+    w.say('CronJobs were alpha as `batch/v2alpha1`; they are `batch/v1` since Kubernetes 1.21, and clusters no longer serve the alpha version, so kubectl finds no resource for that kind and version in the API\'s discovery:')
     w.file('hello-v2alpha1.yaml', manifests.helloCronJobV2alpha1)
     await w.kubectl(['apply', '-f', 'hello-v2alpha1.yaml'], { fails: true })
     await w.kubectl(['api-resources', '--api-group=batch'])
