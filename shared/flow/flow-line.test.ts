@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { managerFromUserAgent } from '../../apiserver/registry/system-metadata.ts'
 import { userAgentFor } from '../client/client.ts'
 import { apiTarget, clientName, failureReason, flowTime, isFlowLine, requestLine, requestTarget, responseVersion, watchLine, writeSummary } from './flow-line.ts'
 
@@ -34,10 +33,8 @@ describe('clientName', () => {
     expect(clientName('   ')).toBe('unknown')
   })
 
-  it('leaves the field manager of the kubelet as it was, with the node in its User-Agent', () => {
+  it('puts the kubelet\'s node in its User-Agent comment, and nothing for the other components', () => {
     expect(userAgentFor('kubelet', 'node-1')).toMatch(/^kubeling-kubelet\/\S+ \(node-1\)$/)
-    expect(managerFromUserAgent(userAgentFor('kubelet', 'node-1'))).toBe('kubeling-kubelet')
-    expect(managerFromUserAgent(userAgentFor('kubelet'))).toBe('kubeling-kubelet')
     expect(userAgentFor('scheduler')).not.toContain('(')
   })
 })
