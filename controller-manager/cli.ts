@@ -5,13 +5,12 @@
 import { createClient, userAgentFor } from '../shared/client/index.ts'
 import { realClock, type Clock } from '../shared/clock.ts'
 import { startComponentServer } from '../shared/component-server.ts'
-import { EventRecorder } from '../shared/event-recorder.ts'
 import { parseDurationSeconds, parseFlags } from '../shared/flags.ts'
 import { SharedInformerFactory } from '../shared/informer/index.ts'
 import { LeaderElector } from '../shared/leader-election.ts'
 import { createLogger } from '../shared/logger.ts'
 import { Registry } from '../shared/metrics.ts'
-import type { ControllerContext } from './controller-context.ts'
+import { createControllerContext } from './controller-context.ts'
 import { selectControllers } from './controller-selection.ts'
 import { allControllers } from './controllers/index.ts'
 
@@ -84,20 +83,14 @@ try {
   const offsetMs = parseDurationSeconds(flags['clock-offset'] as string) * 1000
   const clock: Clock = offsetMs === 0 ? realClock : { now: () => Date.now() + offsetMs, setTimeout: realClock.setTimeout }
   const informers = new SharedInformerFactory({ client, logger: log })
-  const recorders = new Map<string, EventRecorder>()
-  const ctx: ControllerContext = {
+  const ctx = createControllerContext({
     client, informers, clock, log,
-    recorder(component) {
-      let recorder = recorders.get(component)
-      if (!recorder) recorders.set(component, (recorder = new EventRecorder({ client, component, clock, log })))
-      return recorder
-    },
     workers(name) {
       const flag = flagFor[name]
       const n = flag ? Number(flags[flag as keyof typeof flags]) : concurrencyDefaults[name] ?? 1
       return Number.isInteger(n) && n > 0 ? n : 1
     },
-  }
+  })
   // Controllers register their informers and handlers now; they start watching once leading.
   const runners = controllers.filter((c) => names.includes(c.name)).map((c) => ({ name: c.name, run: c.init(ctx) }))
   const metrics = new Registry()
@@ -149,7 +142,7 @@ try {
     running.abort()
     await runs
     await elector?.release()
-    for (const recorder of recorders.values()) await recorder.flush()
+    await ctx.flushRecorders()
     await informers.stop()
     await server.close()
     process.exit(0)

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, userAgentFor, type Client } from '../../shared/client/index.ts'
 import { realClock } from '../../shared/clock.ts'
 import type { Pod } from '../../shared/core-types.ts'
-import { EventRecorder } from '../../shared/event-recorder.ts'
 import { Informer, SharedInformerFactory } from '../../shared/informer/index.ts'
 import { createLogger } from '../../shared/logger.ts'
-import type { ControllerContext } from '../../controller-manager/controller-context.ts'
+import { createControllerContext } from '../../controller-manager/controller-context.ts'
 import { daemonSetController } from '../../controller-manager/controllers/daemonset/daemonset-controller.ts'
 import { statefulSetController } from '../../controller-manager/controllers/statefulset/statefulset-controller.ts'
 import { startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
@@ -50,10 +49,7 @@ describe('daemonset and statefulset controllers', () => {
     client = createClient({ server: apiserver.url, userAgent: userAgentFor('controller-manager') })
     informers = new SharedInformerFactory({ client })
     const log = createLogger('controller-manager', 'warn')
-    const ctx: ControllerContext = {
-      client, informers, clock: realClock, log, workers: () => 2,
-      recorder: (component) => new EventRecorder({ client, component, log }),
-    }
+    const ctx = createControllerContext({ client, informers, clock: realClock, log, workers: () => 2 })
     const runs = [daemonSetController, statefulSetController].map((definition) => definition.init(ctx))
     // The test's own view of pods, for watchers that check every intermediate state.
     watchPods = informers.informerFor<Pod>({ group: '', version: 'v1', plural: 'pods', namespaced: true })

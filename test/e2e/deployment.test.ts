@@ -11,11 +11,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { commonResources, createClient, isConflict, isNotFound, type Client } from '../../shared/client/index.ts'
 import { realClock } from '../../shared/clock.ts'
-import { EventRecorder } from '../../shared/event-recorder.ts'
 import { SharedInformerFactory } from '../../shared/informer/index.ts'
 import { createLogger } from '../../shared/logger.ts'
 import { runWorkers, WorkQueue } from '../../shared/work-queue.ts'
-import type { ControllerContext } from '../../controller-manager/controller-context.ts'
+import { createControllerContext } from '../../controller-manager/controller-context.ts'
 import { deploymentController } from '../../controller-manager/controllers/deployment/deployment-controller.ts'
 import type { Deployment, ReplicaSet } from '../../controller-manager/controllers/deployment/deployment-types.ts'
 import { startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
@@ -85,16 +84,7 @@ describe.each(kubectlVersions())('deployment controller with kubectl $name', ({ 
     informers = new SharedInformerFactory({ client })
     // Conflicts on a stale cache are retried and logged at error level; failures show up in the assertions instead.
     const log = createLogger('controller-manager', 'silent')
-    const recorders = new Map<string, EventRecorder>()
-    const ctx: ControllerContext = {
-      client, informers, clock: realClock, log,
-      recorder(component) {
-        let r = recorders.get(component)
-        if (!r) recorders.set(component, (r = new EventRecorder({ client, component, log })))
-        return r
-      },
-      workers: () => 2,
-    }
+    const ctx = createControllerContext({ client, informers, clock: realClock, log, workers: () => 2 })
     const run = deploymentController.init(ctx)
     const fake = fakeReplicaSetStatus(client, informers, stop.signal)
     informers.start()

@@ -9,10 +9,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, type Client } from '../../shared/client/index.ts'
 import { realClock } from '../../shared/clock.ts'
-import { EventRecorder } from '../../shared/event-recorder.ts'
 import { SharedInformerFactory } from '../../shared/informer/index.ts'
 import { createLogger } from '../../shared/logger.ts'
-import type { ControllerContext } from '../../controller-manager/controller-context.ts'
+import { createControllerContext } from '../../controller-manager/controller-context.ts'
 import { disruptionController } from '../../controller-manager/controllers/disruption/disruption-controller.ts'
 import { endpointController } from '../../controller-manager/controllers/endpoint/endpoints-controller.ts'
 import { endpointSliceController } from '../../controller-manager/controllers/endpointslice/endpointslice-controller.ts'
@@ -99,16 +98,7 @@ describe('endpoint, EndpointSlice, disruption and service-lb controllers', () =>
     client = createClient({ server: apiserver.url, userAgent: 'kubeling-controller-manager/test', connections: 64 })
     informers = new SharedInformerFactory({ client })
     const log = createLogger('controller-manager', process.env.EP_LOG ?? 'silent')
-    const recorders = new Map<string, EventRecorder>()
-    const ctx: ControllerContext = {
-      client, informers, clock: realClock, log,
-      recorder(component) {
-        let r = recorders.get(component)
-        if (!r) recorders.set(component, (r = new EventRecorder({ client, component, log })))
-        return r
-      },
-      workers: () => 2,
-    }
+    const ctx = createControllerContext({ client, informers, clock: realClock, log, workers: () => 2 })
     const controllers = [
       replicaSetController, endpointController(), endpointSliceController(), disruptionController(),
       serviceLBController({ loadBalancerIPRange: '127.0.85.0/24' }),

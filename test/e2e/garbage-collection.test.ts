@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KubeObject, OwnerReference } from '../../shared/api-types.ts'
 import { createClient, isNotFound, type Client } from '../../shared/client/index.ts'
 import { realClock } from '../../shared/clock.ts'
-import { EventRecorder } from '../../shared/event-recorder.ts'
 import { SharedInformerFactory } from '../../shared/informer/index.ts'
 import { createLogger } from '../../shared/logger.ts'
-import type { ControllerContext } from '../../controller-manager/controller-context.ts'
+import { createControllerContext, type OwnedControllerContext } from '../../controller-manager/controller-context.ts'
 import { createGarbageCollectorController } from '../../controller-manager/controllers/garbage-collector/garbage-collector-controller.ts'
 import { createNamespaceController } from '../../controller-manager/controllers/namespace/namespace-controller.ts'
 import { createPodGCController } from '../../controller-manager/controllers/podgc/pod-gc-controller.ts'
@@ -24,7 +23,7 @@ let client: Client
 let informers: SharedInformerFactory
 const stopControllers = new AbortController()
 let running: Promise<unknown> | undefined
-const recorders: EventRecorder[] = []
+let ctx: OwnedControllerContext | undefined
 
 beforeAll(async () => {
   server = await startApiserverProcess({ storage: 'memory', args: ['--namespace-lifecycle', 'controller'] })
@@ -32,22 +31,14 @@ beforeAll(async () => {
   client = createClient({ server: server.url, userAgent: 'kubeling-gc-e2e', connections: 128 })
   const log = createLogger('controller-manager', 'warn')
   informers = new SharedInformerFactory({ client, logger: log })
-  const ctx: ControllerContext = {
-    client, informers, clock: realClock, log,
-    recorder(component) {
-      const recorder = new EventRecorder({ client, component, log })
-      recorders.push(recorder)
-      return recorder
-    },
-    workers: () => 4,
-  }
+  ctx = createControllerContext({ client, informers, clock: realClock, log, workers: () => 4 })
   const controllers = [
     createGarbageCollectorController(),
     createNamespaceController({ deletionGracePeriodMs: 0 }),
     serviceAccountsController,
     createPodGCController({ quarantineMs: 300, checkPeriodMs: 200 }),
   ]
-  const runs = controllers.map((c) => c.init(ctx))
+  const runs = controllers.map((c) => c.init(ctx!))
   informers.start()
   running = Promise.all(runs.map((run) => run(stopControllers.signal)))
 })
@@ -55,7 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stopControllers.abort()
   await running
-  for (const recorder of recorders) await recorder.flush()
+  await ctx?.flushRecorders()
   await informers?.stop()
   await client?.close()
   await server?.cleanup()

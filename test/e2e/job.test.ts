@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, userAgentFor, type Client } from '../../shared/client/index.ts'
 import { FakeClock, realClock } from '../../shared/clock.ts'
 import type { Pod } from '../../shared/core-types.ts'
-import { EventRecorder } from '../../shared/event-recorder.ts'
 import { SharedInformerFactory } from '../../shared/informer/index.ts'
 import { createLogger } from '../../shared/logger.ts'
-import type { ControllerContext, ControllerDefinition } from '../../controller-manager/controller-context.ts'
+import { createControllerContext, type ControllerContext, type ControllerDefinition } from '../../controller-manager/controller-context.ts'
 import { cronJobController } from '../../controller-manager/controllers/cronjob/cronjob-controller.ts'
 import { jobController } from '../../controller-manager/controllers/job/job-controller.ts'
 import type { Job } from '../../controller-manager/controllers/job/job-types.ts'
@@ -52,10 +51,7 @@ describe('job, cronjob and ttl-after-finished controllers', () => {
     client = createClient({ server: apiserver.url, userAgent: userAgentFor('controller-manager') })
     informers = new SharedInformerFactory({ client })
     const log = createLogger('controller-manager', 'warn')
-    const base: ControllerContext = {
-      client, informers, clock: realClock, log, workers: () => 5,
-      recorder: (component) => new EventRecorder({ client, component, log }),
-    }
+    const base: ControllerContext = createControllerContext({ client, informers, clock: realClock, log, workers: () => 5 })
     const controllers: [ControllerDefinition, ControllerContext][] = [
       [jobController({ podFailureBackoffMs: 200, syncBatchPeriodMs: 100 }), base],
       [cronJobController(), { ...base, clock: cronClock }],

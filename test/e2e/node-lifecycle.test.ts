@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, type Client } from '../../shared/client/index.ts'
 import { realClock } from '../../shared/clock.ts'
 import type { Node, Pod } from '../../shared/core-types.ts'
-import { EventRecorder } from '../../shared/event-recorder.ts'
 import { SharedInformerFactory } from '../../shared/informer/index.ts'
 import { createLogger } from '../../shared/logger.ts'
-import type { ControllerContext } from '../../controller-manager/controller-context.ts'
+import { createControllerContext, type OwnedControllerContext } from '../../controller-manager/controller-context.ts'
 import { createNodeIpamController } from '../../controller-manager/controllers/nodeipam/node-ipam-controller.ts'
 import { createNodeLifecycleController } from '../../controller-manager/controllers/nodelifecycle/node-lifecycle-controller.ts'
 import { replicaSetController } from '../../controller-manager/controllers/replicaset/replicaset-controller.ts'
@@ -36,7 +35,7 @@ describe('node lifecycle: a node whose kubelet stops', () => {
   let api: ApiClient
   let client: Client
   let informers: SharedInformerFactory
-  const recorders: EventRecorder[] = []
+  let ctx: OwnedControllerContext | undefined
   const running = new AbortController()
   let runs: Promise<unknown> | undefined
   let kubectl: Kubectl
@@ -57,22 +56,14 @@ describe('node lifecycle: a node whose kubelet stops', () => {
     client = createClient({ server: apiserver.url, userAgent: 'node-lifecycle-e2e', connections: 32 })
     const log = createLogger('node-lifecycle-e2e', 'warn')
     informers = new SharedInformerFactory({ client, logger: log })
-    const ctx: ControllerContext = {
-      client, informers, clock: realClock, log,
-      recorder(component) {
-        const recorder = new EventRecorder({ client, component, log })
-        recorders.push(recorder)
-        return recorder
-      },
-      workers: () => 2,
-    }
+    ctx = createControllerContext({ client, informers, clock: realClock, log, workers: () => 2 })
     const controllers = [
       createNodeIpamController({ clusterCIDR: '10.244.0.0/16', nodeCIDRMaskSize: 24 }),
       createNodeLifecycleController({ monitorGracePeriodMs: 3000, monitorPeriodMs: 500, startupGracePeriodMs: 10_000 }),
       createTaintEvictionController(),
       replicaSetController,
     ]
-    const runners = controllers.map((c) => c.init(ctx))
+    const runners = controllers.map((c) => c.init(ctx!))
     informers.start()
     await informers.whenSynced()
     runs = Promise.all(runners.map((run) => run(running.signal)))
@@ -82,7 +73,7 @@ describe('node lifecycle: a node whose kubelet stops', () => {
   afterAll(async () => {
     running.abort()
     await runs
-    for (const r of recorders) await r.flush()
+    await ctx?.flushRecorders()
     await informers?.stop()
     await client?.close()
     for (const [name, kubelet] of kubelets) {
