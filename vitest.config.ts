@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A temp dir for the whole run, removed at its end (test/support/global-temp-dir.ts).
+    globalSetup: ['test/support/global-temp-dir.ts'],
   },
 })

@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { testTempDir } from '../../test/support/global-temp-dir.ts'
 import { mergeKubeconfig } from './merge-kubeconfig.ts'
 
 describe('mergeKubeconfig', () => {
   it('adds the kubeling context and makes it current, keeping the others', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'kubeling-kc-')), 'config')
+    const path = join(testTempDir('kubeling-kc-'), 'config')
     writeFileSync(path, 'apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster: {server: "https://prod:6443"}\ncontexts:\n- name: prod\n  context: {cluster: prod, user: admin}\nusers:\n- name: admin\n  user: {token: secret}\ncurrent-context: prod\n')
     mergeKubeconfig(path, 'http://127.0.0.1:8080')
     mergeKubeconfig(path, 'http://127.0.0.1:9090')
@@ -20,7 +20,7 @@ describe('mergeKubeconfig', () => {
   })
 
   it('creates the file when there is none', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'kubeling-kc-')), '.kube', 'config')
+    const path = join(testTempDir('kubeling-kc-'), '.kube', 'config')
     mergeKubeconfig(path, 'http://127.0.0.1:8080')
     expect(parse(readFileSync(path, 'utf8')).contexts).toEqual([{ name: 'kubeling', context: { cluster: 'kubeling', user: 'kubeling' } }])
   })

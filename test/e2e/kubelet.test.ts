@@ -1,12 +1,12 @@
 // The walkthrough's last hop for real: apiserver, scheduler and two kubelet
 // processes (process runtime); pods created with real kubectl are bound,
 // run as real processes or built-in stand-ins, and reported back.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, type ApiClient, type Json } from '../support/api-client.ts'
 import { freePort, startApiserverProcess, type ApiserverProcess } from '../support/apiserver-process.ts'
+import { testTempDir } from '../support/global-temp-dir.ts'
 import { kubectlFor, kubectlVersions, type Kubectl } from '../support/kubectl.ts'
 import { probeNamespaceTools } from '../../kubelet/runtime/pod-namespaces.ts'
 import { startKubeletProcess, type KubeletProcess } from '../support/kubelet-process.ts'
@@ -134,7 +134,7 @@ describe('kubelet processes with the process runtime', () => {
       forward.kill()
     }
     // kubectl cp reads the same file out of the writer container (tar through exec).
-    const dest = join(mkdtempSync(join(tmpdir(), 'kubeling-cp-')), 'index.html')
+    const dest = join(testTempDir('kubeling-cp-'), 'index.html')
     await kubectl.ok(['cp', '-c', 'writer', 'shared:/html/index.html', dest])
     expect(readFileSync(dest, 'utf8').trim()).toBe('written by the other container')
   })

@@ -1,11 +1,10 @@
 // Starts the apiserver as a real OS process on 127.0.0.1 with a random free
 // port and a temp data dir, as users start it, and stops it again.
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { startComponentProcess } from './component-process.ts'
+import { testTempDir } from './global-temp-dir.ts'
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,7 +43,7 @@ export interface StartOptions {
 
 export async function startApiserverProcess(options: StartOptions = {}): Promise<ApiserverProcess> {
   const port = options.port ?? (await freePort())
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kubeling-data-'))
+  const dataDir = options.dataDir ?? testTempDir('kubeling-data-')
   const url = `http://127.0.0.1:${port}`
   const component = await startComponentProcess({
     name: 'apiserver',

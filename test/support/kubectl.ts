@@ -5,6 +5,7 @@
 import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { testTempDir } from './global-temp-dir.ts'
 import { join, dirname, resolve } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
@@ -109,9 +110,11 @@ export interface Kubectl {
   readonly home: string
 }
 
+
 /** A kubectl bound to one server through its own kubeconfig, HOME and cache dir. */
 export function kubectlFor(binary: string, serverUrl: string | undefined): Kubectl {
-  const home = mkdtempSync(join(tmpdir(), 'kubeling-kubectl-'))
+  // A run makes hundreds of these (each with its discovery cache): the run's end removes them.
+  const home = testTempDir('kubeling-kubectl-')
   let kubeconfig: string | undefined
   if (serverUrl) {
     kubeconfig = join(home, 'kubeconfig')

@@ -1,9 +1,8 @@
 // Starts a kubelet as a real OS process against an apiserver URL: its own
 // server on a random free port, a temp root dir, short timings for tests.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { freePort } from './apiserver-process.ts'
+import { testTempDir } from './global-temp-dir.ts'
 import { startComponentProcess, type ComponentProcess } from './component-process.ts'
 
 export interface KubeletProcess extends ComponentProcess {
@@ -31,7 +30,7 @@ export async function startKubeletProcess(server: string, options: KubeletStartO
   const port = options.port ?? (await freePort())
   const nodeIP = options.nodeIP ?? '127.0.0.1'
   const nodeName = options.nodeName ?? 'node-1'
-  const rootDir = options.rootDir ?? mkdtempSync(join(tmpdir(), 'kubeling-kubelet-'))
+  const rootDir = options.rootDir ?? testTempDir('kubeling-kubelet-')
   const component = await startComponentProcess({
     name: `kubelet ${nodeName}`,
     script: 'kubelet/main.ts',
