@@ -6,8 +6,7 @@
 // containers may mount different volumes at one path). PID namespace is
 // shared by the pod, as with shareProcessNamespace: true.
 import { spawn, spawnSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
-import { mkdtemp, readFile, symlink } from 'node:fs/promises'
+import { mkdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { childPidOf } from './child-task.ts'
@@ -66,10 +65,18 @@ const pauseScript = "exec 3<&0 0</dev/null; trap 'exit 0' TERM INT; cat <&3 >/de
  */
 function pauseBinary(tools: NamespaceTools): Promise<string> {
   pauseLink ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kubeling-pause-'))
+    // One link per user for every kubelet on the machine, made once and kept:
+    // a directory per kubelet process was left behind whenever one was killed.
+    const dir = join(tmpdir(), `kubeling-pause-${process.getuid?.() ?? 'user'}`)
     const link = join(dir, 'pause')
-    await symlink(tools.sh, link)
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    if ((await readlink(link).catch(() => undefined)) !== tools.sh) {
+      // Written beside it and renamed over it, so a kubelet starting at the same time never sees it missing.
+      const next = `${link}.${process.pid}`
+      await rm(next, { force: true })
+      await symlink(tools.sh, next)
+      await rename(next, link)
+    }
     return link
   })()
   return pauseLink
